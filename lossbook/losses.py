@@ -1,0 +1,503 @@
+"""Reference loss functions and their gradients, in NumPy.
+
+Every function takes the target first and the model output second, as
+scikit-learn and Keras do, works in float64, is vectorised, and validates its
+input (see :mod:`lossbook._validation`). ``reduction`` is ``"mean"`` (the
+default, as in PyTorch and Keras), ``"sum"`` or ``"none"``.
+
+The gradient functions return the gradient of the **mean-reduced** loss with
+respect to the second argument, with the same shape as that argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    check_class_labels,
+    check_hinge_labels,
+    check_logits_2d,
+    check_positive,
+    check_probabilities,
+    check_reduction,
+    check_same_shape,
+    reduce,
+)
+
+__all__ = [
+    "mse",
+    "mse_grad",
+    "mae",
+    "mae_grad",
+    "huber",
+    "huber_grad",
+    "sigmoid",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "hinge",
+    "squared_hinge",
+    "hinge_grad",
+    "multiclass_hinge",
+]
+
+#: PyTorch clamps each log in binary cross-entropy at -100 (``Loss.cpp``).
+LOG_CLAMP = -100.0
+
+
+def _pair(y_true, y_pred, name_true="y_true", name_pred="y_pred"):
+    yt = as_float_array(y_true, name_true)
+    yp = as_float_array(y_pred, name_pred)
+    check_same_shape(yt, yp, name_true, name_pred)
+    return yt, yp
+
+
+# --------------------------------------------------------------------------
+# Regression losses
+# --------------------------------------------------------------------------
+
+
+def mse(y_true, y_pred, reduction: str = "mean"):
+    r"""Mean squared error, :math:`\frac1n\sum_i (\hat y_i - y_i)^2`.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions of the same shape.
+    reduction : {"mean", "sum", "none"}
+        Average over all elements, add them up, or return them unreduced.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    A house worth 300,000 predicted at 250,000:
+
+    >>> mse([300_000.0], [250_000.0])
+    2500000000.0
+    >>> mse([1.0, 2.0], [2.0, 4.0], reduction="none")
+    array([1., 4.])
+    """
+    check_reduction(reduction)
+    yt, yp = _pair(y_true, y_pred)
+    return reduce((yp - yt) ** 2, reduction)
+
+
+def mse_grad(y_true, y_pred):
+    r"""Gradient of the mean squared error: :math:`2(\hat y - y)/n`.
+
+    Examples
+    --------
+    >>> mse_grad([0.0, 0.0], [1.0, -3.0])
+    array([ 1., -3.])
+    """
+    yt, yp = _pair(y_true, y_pred)
+    return 2.0 * (yp - yt) / max(yp.size, 1)
+
+
+def mae(y_true, y_pred, reduction: str = "mean"):
+    r"""Mean absolute error, :math:`\frac1n\sum_i |\hat y_i - y_i|`.
+
+    Examples
+    --------
+    >>> mae([300_000.0], [250_000.0])
+    50000.0
+    >>> mae([1.0, 2.0], [2.0, 4.0], reduction="sum")
+    3.0
+    """
+    check_reduction(reduction)
+    yt, yp = _pair(y_true, y_pred)
+    return reduce(np.abs(yp - yt), reduction)
+
+
+def mae_grad(y_true, y_pred):
+    r"""(Sub)gradient of the mean absolute error: :math:`\operatorname{sign}(\hat y - y)/n`.
+
+    At a residual of exactly zero the subgradient 0 is returned, as
+    ``torch.sign`` gives.
+
+    Examples
+    --------
+    >>> mae_grad([0.0, 0.0, 0.0, 0.0], [2.0, -1.0, 0.0, 5.0])
+    array([ 0.25, -0.25,  0.  ,  0.25])
+    """
+    yt, yp = _pair(y_true, y_pred)
+    return np.sign(yp - yt) / max(yp.size, 1)
+
+
+def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
+    r"""Huber loss, PyTorch's ``HuberLoss(delta)`` and Keras's ``Huber(delta)``.
+
+    .. math::
+
+        \ell_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+        \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases}
+
+    with residual :math:`r = \hat y - y`. PyTorch's ``SmoothL1Loss(beta)``
+    equals ``huber(..., delta=beta) / beta``; scikit-learn's ``HuberRegressor``
+    minimises twice this loss of a rescaled residual.
+
+    Examples
+    --------
+    >>> huber([0.0, 0.0], [0.5, 3.0])       # 0.125 and 1 * (3 - 0.5) = 2.5
+    1.3125
+    >>> huber([0.0], [3.0], delta=2.0)
+    4.0
+    """
+    check_reduction(reduction)
+    delta = check_positive(delta, "delta")
+    yt, yp = _pair(y_true, y_pred)
+    a = np.abs(yp - yt)
+    values = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+    return reduce(values, reduction)
+
+
+def huber_grad(y_true, y_pred, delta: float = 1.0):
+    r"""Gradient of the mean Huber loss: :math:`r` inside :math:`\pm\delta`,
+    :math:`\delta\operatorname{sign}(r)` outside, divided by :math:`n`.
+
+    Examples
+    --------
+    >>> huber_grad([0.0, 0.0], [0.5, -3.0])
+    array([ 0.25, -0.5 ])
+    """
+    delta = check_positive(delta, "delta")
+    yt, yp = _pair(y_true, y_pred)
+    r = yp - yt
+    return np.clip(r, -delta, delta) / max(r.size, 1)
+
+
+# --------------------------------------------------------------------------
+# Binary classification
+# --------------------------------------------------------------------------
+
+
+def sigmoid(logits):
+    r"""Numerically stable logistic sigmoid :math:`1/(1+e^{-z})`.
+
+    Examples
+    --------
+    >>> sigmoid([0.0, 1000.0, -1000.0])
+    array([0.5, 1. , 0. ])
+    """
+    z = as_float_array(logits, "logits")
+    e = np.exp(-np.abs(z))  # never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _check_binary_targets(yt: np.ndarray) -> None:
+    if np.any(yt < 0.0) or np.any(yt > 1.0):
+        raise ValueError(
+            "binary cross-entropy needs targets in [0, 1] (class 0 or 1, or a "
+            f"soft label); found values from {yt.min():.4g} to {yt.max():.4g}. "
+            "If your labels are -1/+1, convert them with y = (y + 1) / 2."
+        )
+
+
+def binary_cross_entropy(y_true, probs, reduction: str = "mean"):
+    r"""Binary cross-entropy of predicted probabilities, as PyTorch's ``BCELoss``.
+
+    .. math::
+
+        \ell = -\bigl[y\log p + (1-y)\log(1-p)\bigr]
+
+    Each logarithm is clamped at -100, as PyTorch does, so a probability of
+    exactly 0 or 1 on the wrong side costs 100 rather than infinity. Keras
+    instead clips the probabilities to ``[1e-7, 1 - 1e-7]``.
+
+    Examples
+    --------
+    The true class is 0 and the model says 0.8 for class 1: :math:`-\ln 0.2`.
+
+    >>> round(binary_cross_entropy([0.0], [0.8]), 4)
+    1.6094
+    >>> binary_cross_entropy([1.0], [0.0])
+    100.0
+    """
+    check_reduction(reduction)
+    yt, p = _pair(y_true, probs, "y_true", "probs")
+    check_probabilities(p, "probs")
+    _check_binary_targets(yt)
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(p), LOG_CLAMP)
+        log_1mp = np.maximum(np.log1p(-p), LOG_CLAMP)
+    return reduce(-(yt * log_p + (1.0 - yt) * log_1mp), reduction)
+
+
+def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
+    r"""Binary cross-entropy computed from logits, stably.
+
+    Uses :math:`\ell = \max(z, 0) - z y + \log(1 + e^{-|z|})`, which equals
+    :math:`-[y\log\sigma(z) + (1-y)\log(1-\sigma(z))]` but never overflows,
+    as PyTorch's ``BCEWithLogitsLoss`` and Keras's
+    ``BinaryCrossentropy(from_logits=True)``.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits([1.0, 0.0], [1000.0, 1000.0], reduction="none")
+    array([   0., 1000.])
+    >>> round(binary_cross_entropy_with_logits([0.0], [np.log(4.0)]), 4)  # p = 0.8
+    1.6094
+    """
+    check_reduction(reduction)
+    yt, z = _pair(y_true, logits, "y_true", "logits")
+    _check_binary_targets(yt)
+    values = np.maximum(z, 0.0) - z * yt + np.log1p(np.exp(-np.abs(z)))
+    return reduce(values, reduction)
+
+
+def binary_cross_entropy_with_logits_grad(y_true, logits):
+    r"""Gradient of the mean binary cross-entropy with logits: :math:`(\sigma(z) - y)/n`.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits_grad([1.0, 0.0], [0.0, 0.0])
+    array([-0.25,  0.25])
+    """
+    yt, z = _pair(y_true, logits, "y_true", "logits")
+    _check_binary_targets(yt)
+    return (sigmoid(z) - yt) / max(z.size, 1)
+
+
+# --------------------------------------------------------------------------
+# Multiclass classification
+# --------------------------------------------------------------------------
+
+
+def softmax(logits, axis: int = -1):
+    r"""Softmax :math:`e^{z_k}/\sum_j e^{z_j}` along ``axis``, without overflow.
+
+    The maximum is subtracted first; softmax is unchanged by adding a constant
+    to every logit, so the result is exact and ``exp`` never overflows.
+
+    Examples
+    --------
+    >>> softmax([1000.0, 1000.0])
+    array([0.5, 0.5])
+    >>> softmax([[0.0, np.log(3.0)]]).round(4)
+    array([[0.25, 0.75]])
+    """
+    z = as_float_array(logits, "logits")
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(logits, axis: int = -1):
+    r"""Log of the softmax, by the log-sum-exp trick:
+    :math:`z_k - m - \log\sum_j e^{z_j - m}` with :math:`m = \max_j z_j`.
+
+    Examples
+    --------
+    >>> log_softmax([1000.0, 0.0]).round(4)
+    array([    0., -1000.])
+    """
+    z = as_float_array(logits, "logits")
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _ce_targets(y_true, logits: np.ndarray, label_smoothing: float) -> np.ndarray:
+    """Return the (N, C) target distribution, smoothed as PyTorch smooths it."""
+    n, c = logits.shape
+    if not 0.0 <= float(label_smoothing) <= 1.0:
+        raise ValueError(
+            f"label_smoothing must lie in [0, 1]; got {label_smoothing}. "
+            "Typical values are 0.0 (none) to 0.2."
+        )
+    arr = np.asarray(y_true)
+    if arr.ndim == 2:
+        q = as_float_array(arr, "y_true")
+        check_same_shape(q, logits, "y_true", "logits")
+        if np.any(q < 0) or np.any(q > 1):
+            raise ValueError(
+                "probability targets must lie in [0, 1]; for integer class labels "
+                "pass a 1-D array of shape (N,) instead."
+            )
+        sums = q.sum(axis=1)
+        if not np.allclose(sums, 1.0, atol=1e-6):
+            worst = int(np.argmax(np.abs(sums - 1.0)))
+            raise ValueError(
+                f"each row of probability targets must sum to 1; row {worst} sums "
+                f"to {sums[worst]:.6g}. Normalise with y_true / y_true.sum(axis=1, "
+                "keepdims=True), or pass integer class labels of shape (N,)."
+            )
+    else:
+        if arr.ndim == 1 and arr.shape[0] != n:
+            raise ValueError(
+                f"y_true has {arr.shape[0]} labels but logits has {n} rows; "
+                "give one class label per sample."
+            )
+        labels = check_class_labels(arr, c)
+        q = np.zeros((n, c))
+        q[np.arange(n), labels] = 1.0
+    eps = float(label_smoothing)
+    if eps:
+        q = (1.0 - eps) * q + eps / c
+    return q
+
+
+def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str = "mean"):
+    r"""Softmax cross-entropy from logits, as PyTorch's ``CrossEntropyLoss``.
+
+    .. math::
+
+        \ell_n = -\sum_{k=1}^{C} q_{nk} \log \operatorname{softmax}(z_n)_k
+
+    where :math:`q_n` is the one-hot vector of the label :math:`y_n` (when
+    ``y_true`` holds integer labels of shape (N,)) or the given probability
+    row (when ``y_true`` has shape (N, C)). With label smoothing
+    :math:`\varepsilon`, :math:`q \leftarrow (1-\varepsilon) q + \varepsilon / C`,
+    PyTorch's definition (Keras's ``CategoricalCrossentropy`` uses the same).
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N,) of int or (N, C) of float
+    logits : array_like, shape (N, C)
+        Raw scores, not probabilities: the softmax is applied here.
+    label_smoothing : float in [0, 1]
+    reduction : {"mean", "sum", "none"}
+        ``"none"`` returns one loss per sample, shape (N,).
+
+    Examples
+    --------
+    >>> logits = np.array([[2.0, 1.0, 0.1]])
+    >>> round(cross_entropy([0], logits), 4)
+    0.417
+    >>> round(cross_entropy([[1.0, 0.0, 0.0]], logits), 4)   # one-hot: the same
+    0.417
+    >>> round(cross_entropy([0], logits, label_smoothing=0.1), 4)
+    0.5137
+    """
+    check_reduction(reduction)
+    z = as_float_array(logits, "logits")
+    check_logits_2d(z)
+    q = _ce_targets(y_true, z, label_smoothing)
+    return reduce(-np.sum(q * log_softmax(z, axis=1), axis=1), reduction)
+
+
+def cross_entropy_grad(y_true, logits, label_smoothing: float = 0.0):
+    r"""Gradient of the mean softmax cross-entropy: :math:`(\operatorname{softmax}(z) - q)/N`.
+
+    Examples
+    --------
+    >>> cross_entropy_grad([1], [[0.0, 0.0]])
+    array([[ 0.5, -0.5]])
+    """
+    z = as_float_array(logits, "logits")
+    check_logits_2d(z)
+    q = _ce_targets(y_true, z, label_smoothing)
+    return (softmax(z, axis=1) - q) / max(z.shape[0], 1)
+
+
+# --------------------------------------------------------------------------
+# Hinge losses
+# --------------------------------------------------------------------------
+
+
+def _hinge_pair(y_true, scores):
+    yt, s = _pair(y_true, scores, "y_true", "scores")
+    check_hinge_labels(yt)
+    return yt, s
+
+
+def hinge(y_true, scores, reduction: str = "mean"):
+    r"""Hinge loss :math:`\max(0, 1 - y f)` for labels :math:`y \in \{-1, +1\}`.
+
+    Unlike Keras, which silently turns 0/1 labels into -1/+1, this raises an
+    error that says how to convert them.
+
+    Examples
+    --------
+    >>> hinge([1.0, -1.0, 1.0], [2.0, 0.5, -1.0], reduction="none")
+    array([0. , 1.5, 2. ])
+    """
+    check_reduction(reduction)
+    yt, s = _hinge_pair(y_true, scores)
+    return reduce(np.maximum(0.0, 1.0 - yt * s), reduction)
+
+
+def squared_hinge(y_true, scores, reduction: str = "mean"):
+    r"""Squared hinge loss :math:`\max(0, 1 - y f)^2`, labels in {-1, +1}.
+
+    Examples
+    --------
+    >>> squared_hinge([1.0, -1.0, 1.0], [2.0, 0.5, -1.0])
+    2.0833333333333335
+    """
+    check_reduction(reduction)
+    yt, s = _hinge_pair(y_true, scores)
+    return reduce(np.maximum(0.0, 1.0 - yt * s) ** 2, reduction)
+
+
+def hinge_grad(y_true, scores):
+    r"""Subgradient of the mean hinge loss: :math:`-y/n` where :math:`y f \le 1`, else 0.
+
+    At exactly :math:`y f = 1` this picks :math:`-y/n`, as scikit-learn's SGD
+    and PyTorch's autograd of ``clamp_min`` do.
+
+    Examples
+    --------
+    >>> hinge_grad([1.0, -1.0], [2.0, 0.5])
+    array([0. , 0.5])
+    """
+    yt, s = _hinge_pair(y_true, scores)
+    return np.where(yt * s <= 1.0, -yt, 0.0) / max(s.size, 1)
+
+
+def multiclass_hinge(y_true, scores, margin: float = 1.0, variant: str = "weston_watkins",
+                     reduction: str = "mean"):
+    r"""Multiclass hinge loss for integer labels and (N, C) class scores.
+
+    ``variant="weston_watkins"`` (CS231n's multiclass SVM loss) adds the
+    violated margins over all wrong classes:
+    :math:`\sum_{j \ne y} \max(0, f_j - f_y + \Delta)`.
+    ``variant="crammer_singer"`` (scikit-learn's ``hinge_loss`` for more than
+    two classes) keeps only the largest:
+    :math:`\max(0, \Delta + \max_{j \ne y} f_j - f_y)`.
+
+    PyTorch's ``multi_margin_loss`` (``MultiMarginLoss``) is the
+    Weston-Watkins loss divided by the number of classes C.
+
+    Examples
+    --------
+    CS231n's example: scores 3.2, 5.1, -1.7 with the true class 0.
+
+    >>> round(multiclass_hinge([0], [[3.2, 5.1, -1.7]]), 4)
+    2.9
+    >>> round(multiclass_hinge([0], [[3.2, 5.1, -1.7]], variant="crammer_singer"), 4)
+    2.9
+    >>> round(multiclass_hinge([0], [[3.2, 3.0, 2.9]]), 4)   # 0.8 + 0.7
+    1.5
+    """
+    check_reduction(reduction)
+    margin = check_positive(margin, "margin")
+    if variant not in ("weston_watkins", "crammer_singer"):
+        raise ValueError(
+            f"unknown variant {variant!r}; use 'weston_watkins' (sum over wrong "
+            "classes) or 'crammer_singer' (largest wrong class)."
+        )
+    s = as_float_array(scores, "scores")
+    check_logits_2d(s, "scores")
+    n, c = s.shape
+    if np.ndim(y_true) == 1 and np.shape(y_true)[0] != n:
+        raise ValueError(
+            f"y_true has {np.shape(y_true)[0]} labels but scores has {n} rows; "
+            "give one class label per sample."
+        )
+    labels = check_class_labels(y_true, c)
+    rows = np.arange(n)
+    correct = s[rows, labels][:, None]
+    violations = np.maximum(0.0, s - correct + margin)
+    violations[rows, labels] = 0.0
+    if variant == "weston_watkins":
+        values = violations.sum(axis=1)
+    else:
+        values = violations.max(axis=1)
+    return reduce(values, reduction)
