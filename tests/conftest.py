@@ -1,0 +1,43 @@
+"""Shared fixtures: the strictly built HTML book, and where the course lives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _jupyter_book() -> list[str]:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book"]
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """Build the book strictly (warnings are errors), once per test session.
+
+    The execution cache makes this fast after the first build. Set
+    ``LOSSBOOK_BUILD_DIR`` to build somewhere other than the repository's
+    ``_build`` (the HTML then lands in ``$LOSSBOOK_BUILD_DIR/_build/html``).
+    Returns the completed process; its output is kept for the tests to read.
+    """
+    cmd = _jupyter_book() + ["build", str(ROOT), "-W", "-n", "--keep-going"]
+    out_dir = os.environ.get("LOSSBOOK_BUILD_DIR")
+    if out_dir:
+        cmd += ["--path-output", out_dir]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def html_dir(book_build) -> Path:
+    """Folder of the built HTML book; fails the test if the build failed."""
+    if book_build.returncode != 0:
+        pytest.fail("the strict book build failed:\n" + book_build.stdout[-4000:]
+                    + book_build.stderr[-4000:])
+    base = Path(os.environ.get("LOSSBOOK_BUILD_DIR", ROOT))
+    return base / "_build" / "html"

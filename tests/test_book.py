@@ -1,0 +1,35 @@
+"""The book builds strictly, and every notebook is committed clean."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from lossbook.nbtools import course_notebooks, stray_outputs
+
+NOTEBOOKS = course_notebooks()
+
+
+def test_book_builds_with_warnings_as_errors(book_build):
+    log = book_build.stdout + book_build.stderr
+    assert book_build.returncode == 0, log[-6000:]
+    warnings = [line for line in log.splitlines() if re.search(r"\bWARNING\b|\bERROR\b", line)
+                and "Kernel is running over TCP" not in line]
+    assert not warnings, "\n".join(warnings[:20])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebook_carries_only_pinned_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    bad = stray_outputs(nb)
+    assert not bad, (
+        f"{path.name}: code cells {bad} carry output that is not pinned (or are tagged "
+        f"nbval-check-output without an output). Run `python -m lossbook.nbtools pin {path}`."
+    )
+    assert "widgets" not in nb.metadata, f"{path.name} carries saved widget state"
+
+
+def test_there_are_notebooks_to_check():
+    assert len(NOTEBOOKS) >= 22
