@@ -6,7 +6,7 @@ diagnostics (:mod:`lossbook.diagnostics`), the book's plotting style
 Every notebook of the course imports its helpers from here.
 """
 
-from .diagnostics import early_stopping_epoch
+from .diagnostics import early_stopping_epoch, learning_curve
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -27,6 +27,7 @@ from .losses import (
     softmax,
     squared_hinge,
 )
+from .models import fit_ridge, mse_gd_path, polynomial_features, train_gd
 
 __version__ = "1.0.0"
 
@@ -37,17 +38,22 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_grad",
     "early_stopping_epoch",
+    "fit_ridge",
     "hinge",
     "hinge_grad",
     "huber",
     "huber_grad",
+    "learning_curve",
     "log_softmax",
     "mae",
     "mae_grad",
     "mse",
     "mse_grad",
+    "mse_gd_path",
     "multiclass_hinge",
+    "polynomial_features",
     "sigmoid",
     "softmax",
     "squared_hinge",
+    "train_gd",
 ]
