@@ -12,8 +12,13 @@ import numpy as np
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def as_float_array(x, name: str) -> np.ndarray:
-    """Return ``x`` as a float64 array, refusing NaN and infinite values."""
+def as_float_array(x, name: str, check_finite: bool = True) -> np.ndarray:
+    """Return ``x`` as a float64 array, refusing NaN and infinite values.
+
+    A float64 array is returned as it is, without a copy. With
+    ``check_finite=False`` the caller promises to check later, for example
+    with :func:`check_finite_result`, which costs nothing when all is well.
+    """
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -21,7 +26,14 @@ def as_float_array(x, name: str) -> np.ndarray:
             f"{name} must be numbers (a list or NumPy array of floats); "
             f"could not convert it: {exc}"
         ) from None
-    if not np.all(np.isfinite(arr)):
+    if check_finite:
+        check_finite_values(arr, name)
+    return arr
+
+
+def check_finite_values(arr: np.ndarray, name: str) -> None:
+    """Refuse NaN and infinite values, saying how many there are."""
+    if not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(
             f"{name} contains NaN or infinity ({bad} of {arr.size} values). "
@@ -29,7 +41,35 @@ def as_float_array(x, name: str) -> np.ndarray:
             "from (a division by zero, a log of 0, an overflowing exp) or drop "
             "those samples before computing the loss."
         )
-    return arr
+
+
+def check_finite_result(total, *named_inputs) -> None:
+    """Deferred check of the inputs, for losses in which NaN and infinity propagate.
+
+    ``total`` is the (summed) loss, computed without checking the inputs
+    first. When an input holds NaN or infinity the total is not finite, so a
+    finite total proves every input finite at no cost. Otherwise each input is
+    checked and the first non-finite one raises; if all are finite, the total
+    overflowed genuinely and is returned as such by the caller.
+    """
+    if not np.isfinite(total):
+        for arr, name in named_inputs:
+            check_finite_values(arr, name)
+
+
+def value_range(arr: np.ndarray, name: str) -> tuple[float, float]:
+    """``(min, max)`` of ``arr``, refusing NaN and infinity.
+
+    Two reductions without temporaries: NaN propagates into the minimum and
+    the maximum, and an infinity is one of them, so finite extremes prove
+    every value finite.
+    """
+    if arr.size == 0:
+        return 0.0, 0.0
+    lo, hi = float(arr.min()), float(arr.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        check_finite_values(arr, name)
+    return lo, hi
 
 
 def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
@@ -68,11 +108,12 @@ def reduce(values: np.ndarray, reduction: str):
 
 
 def check_probabilities(p: np.ndarray, name: str) -> None:
-    """Refuse values outside [0, 1] where probabilities are expected."""
-    if np.any(p < 0.0) or np.any(p > 1.0):
+    """Refuse values outside [0, 1] (and NaN or infinity) where probabilities are expected."""
+    lo, hi = value_range(p, name)
+    if lo < 0.0 or hi > 1.0:
         raise ValueError(
             f"{name} must be probabilities in [0, 1]; found values from "
-            f"{p.min():.4g} to {p.max():.4g}. If these are logits (raw scores), "
+            f"{lo:.4g} to {hi:.4g}. If these are logits (raw scores), "
             "use binary_cross_entropy_with_logits, or apply sigmoid first."
         )
 

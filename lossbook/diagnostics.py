@@ -65,7 +65,9 @@ def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0):
     best_epoch = None
     wait = 0
     for epoch, loss in enumerate(losses):  # one step per epoch, as the callback runs
-        if loss < best - min_delta:
+        # Written as Keras compares (current + min_delta < best), so that the
+        # two agree even where rounding makes a - b < c and a < b + c differ.
+        if loss + min_delta < best:
             best, best_epoch, wait = loss, epoch, 0
             continue
         wait += 1

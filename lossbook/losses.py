@@ -16,6 +16,8 @@ import numpy as np
 from ._validation import (
     as_float_array,
     check_class_labels,
+    check_finite_result,
+    check_finite_values,
     check_hinge_labels,
     check_logits_2d,
     check_positive,
@@ -23,6 +25,7 @@ from ._validation import (
     check_reduction,
     check_same_shape,
     reduce,
+    value_range,
 )
 
 __all__ = [
@@ -50,11 +53,60 @@ __all__ = [
 LOG_CLAMP = -100.0
 
 
-def _pair(y_true, y_pred, name_true="y_true", name_pred="y_pred"):
-    yt = as_float_array(y_true, name_true)
-    yp = as_float_array(y_pred, name_pred)
+def _pair(y_true, y_pred, name_true="y_true", name_pred="y_pred", check_finite=True):
+    yt = as_float_array(y_true, name_true, check_finite)
+    yp = as_float_array(y_pred, name_pred, check_finite)
     check_same_shape(yt, yp, name_true, name_pred)
     return yt, yp
+
+
+# Implementation notes, for speed on large inputs (see benchmarks/): the
+# arithmetic is done in place on as few temporary arrays as possible, without
+# BLAS calls (whose thread pool makes timings erratic on a busy machine), and
+# for MSE, MAE and Huber the inputs are not
+# scanned for NaN and infinity before the loss is computed: those values
+# propagate into the total, so a finite total proves the inputs finite, and
+# only a non-finite total triggers the check that names the bad input.
+
+
+def _mean(total: float, n: int) -> float:
+    return total / n if n else float("nan")
+
+
+def _finish(values: np.ndarray, total: float, reduction: str, *named_inputs):
+    """Return the reduced loss, after the deferred NaN/infinity check."""
+    check_finite_result(total, *named_inputs)
+    if reduction == "mean":
+        return _mean(total, values.size)
+    if reduction == "sum":
+        return total
+    return values
+
+
+def _row_max(z: np.ndarray) -> np.ndarray:
+    """Maximum of each row of a 2-D array.
+
+    For a few classes, a loop over the columns (not the samples) is several
+    times faster than ``z.max(axis=1)``, which reduces many short rows.
+    """
+    n, c = z.shape
+    if c == 0 or c > 32:
+        return z.max(axis=1)
+    m = z[:, 0].copy()
+    for k in range(1, c):
+        np.maximum(m, z[:, k], out=m)
+    return m
+
+
+def _row_sum(z: np.ndarray) -> np.ndarray:
+    """Sum of each row of a 2-D array (a loop over the columns for a few classes)."""
+    n, c = z.shape
+    if c == 0 or c > 32:
+        return z.sum(axis=1)
+    total = z[:, 0].copy()
+    for k in range(1, c):
+        np.add(total, z[:, k], out=total)
+    return total
 
 
 # --------------------------------------------------------------------------
@@ -86,8 +138,10 @@ def mse(y_true, y_pred, reduction: str = "mean"):
     array([1., 4.])
     """
     check_reduction(reduction)
-    yt, yp = _pair(y_true, y_pred)
-    return reduce((yp - yt) ** 2, reduction)
+    yt, yp = _pair(y_true, y_pred, check_finite=False)
+    d = np.subtract(yp, yt, out=np.empty_like(yp))
+    np.multiply(d, d, out=d)
+    return _finish(d, float(d.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
 
 def mse_grad(y_true, y_pred):
@@ -99,7 +153,9 @@ def mse_grad(y_true, y_pred):
     array([ 1., -3.])
     """
     yt, yp = _pair(y_true, y_pred)
-    return 2.0 * (yp - yt) / max(yp.size, 1)
+    g = np.subtract(yp, yt, out=np.empty_like(yp))
+    g *= 2.0 / max(g.size, 1)
+    return g
 
 
 def mae(y_true, y_pred, reduction: str = "mean"):
@@ -113,8 +169,10 @@ def mae(y_true, y_pred, reduction: str = "mean"):
     3.0
     """
     check_reduction(reduction)
-    yt, yp = _pair(y_true, y_pred)
-    return reduce(np.abs(yp - yt), reduction)
+    yt, yp = _pair(y_true, y_pred, check_finite=False)
+    a = np.subtract(yp, yt, out=np.empty_like(yp))
+    np.abs(a, out=a)
+    return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
 
 def mae_grad(y_true, y_pred):
@@ -129,7 +187,12 @@ def mae_grad(y_true, y_pred):
     array([ 0.25, -0.25,  0.  ,  0.25])
     """
     yt, yp = _pair(y_true, y_pred)
-    return np.sign(yp - yt) / max(yp.size, 1)
+    g = np.subtract(yp, yt, out=np.empty_like(yp))
+    zero = g == 0.0
+    np.copysign(1.0 / max(g.size, 1), g, out=g)  # sign(r) / n, faster than np.sign
+    if zero.any():
+        g[zero] = 0.0
+    return g
 
 
 def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
@@ -153,10 +216,17 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
     """
     check_reduction(reduction)
     delta = check_positive(delta, "delta")
-    yt, yp = _pair(y_true, y_pred)
-    a = np.abs(yp - yt)
-    values = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
-    return reduce(values, reduction)
+    yt, yp = _pair(y_true, y_pred, check_finite=False)
+    # With c = min(|r|, delta): 0.5 c^2 + delta (|r| - c), the same two pieces.
+    a = np.subtract(yp, yt, out=np.empty_like(yp))
+    np.abs(a, out=a)
+    c = np.minimum(a, delta, out=np.empty_like(a))
+    np.subtract(a, c, out=a)  # the part of |r| beyond delta
+    a *= delta
+    c *= c
+    c *= 0.5
+    a += c
+    return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
 
 def huber_grad(y_true, y_pred, delta: float = 1.0):
@@ -170,8 +240,10 @@ def huber_grad(y_true, y_pred, delta: float = 1.0):
     """
     delta = check_positive(delta, "delta")
     yt, yp = _pair(y_true, y_pred)
-    r = yp - yt
-    return np.clip(r, -delta, delta) / max(r.size, 1)
+    g = np.subtract(yp, yt, out=np.empty_like(yp))
+    np.clip(g, -delta, delta, out=g)
+    g /= max(g.size, 1)
+    return g
 
 
 # --------------------------------------------------------------------------
@@ -188,15 +260,26 @@ def sigmoid(logits):
     array([0.5, 1. , 0. ])
     """
     z = as_float_array(logits, "logits")
-    e = np.exp(-np.abs(z))  # never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _sigmoid(z)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # 1 / (1 + exp(-z)) is accurate to rounding for every z: for z < -709,
+    # exp(-z) overflows to infinity and the result is 0, the correctly rounded
+    # value (sigmoid(-709) is about 1e-308), so the overflow warning is silenced.
+    r = np.negative(z, out=np.empty_like(z))
+    with np.errstate(over="ignore"):
+        np.exp(r, out=r)
+    r += 1.0
+    return np.reciprocal(r, out=r)
 
 
 def _check_binary_targets(yt: np.ndarray) -> None:
-    if np.any(yt < 0.0) or np.any(yt > 1.0):
+    lo, hi = value_range(yt, "y_true")
+    if lo < 0.0 or hi > 1.0:
         raise ValueError(
             "binary cross-entropy needs targets in [0, 1] (class 0 or 1, or a "
-            f"soft label); found values from {yt.min():.4g} to {yt.max():.4g}. "
+            f"soft label); found values from {lo:.4g} to {hi:.4g}. "
             "If your labels are -1/+1, convert them with y = (y + 1) / 2."
         )
 
@@ -222,13 +305,20 @@ def binary_cross_entropy(y_true, probs, reduction: str = "mean"):
     100.0
     """
     check_reduction(reduction)
-    yt, p = _pair(y_true, probs, "y_true", "probs")
-    check_probabilities(p, "probs")
+    yt, p = _pair(y_true, probs, "y_true", "probs", check_finite=False)
+    check_probabilities(p, "probs")  # also refuses NaN and infinity
     _check_binary_targets(yt)
     with np.errstate(divide="ignore"):
-        log_p = np.maximum(np.log(p), LOG_CLAMP)
-        log_1mp = np.maximum(np.log1p(-p), LOG_CLAMP)
-    return reduce(-(yt * log_p + (1.0 - yt) * log_1mp), reduction)
+        log_p = np.log(p, out=np.empty_like(p))
+        log_1mp = np.negative(p, out=np.empty_like(p))
+        np.log1p(log_1mp, out=log_1mp)
+    np.maximum(log_p, LOG_CLAMP, out=log_p)
+    np.maximum(log_1mp, LOG_CLAMP, out=log_1mp)
+    log_p *= yt
+    one_minus_y = np.subtract(1.0, yt, out=np.empty_like(yt))
+    log_1mp *= one_minus_y
+    log_p += log_1mp
+    return reduce(np.negative(log_p, out=log_p), reduction)
 
 
 def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
@@ -249,7 +339,14 @@ def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
     check_reduction(reduction)
     yt, z = _pair(y_true, logits, "y_true", "logits")
     _check_binary_targets(yt)
-    values = np.maximum(z, 0.0) - z * yt + np.log1p(np.exp(-np.abs(z)))
+    values = np.abs(z, out=np.empty_like(z))
+    np.negative(values, out=values)
+    np.exp(values, out=values)
+    np.log1p(values, out=values)  # log(1 + exp(-|z|))
+    tmp = np.multiply(z, yt, out=np.empty_like(z))
+    values -= tmp
+    np.maximum(z, 0.0, out=tmp)
+    values += tmp
     return reduce(values, reduction)
 
 
@@ -263,7 +360,10 @@ def binary_cross_entropy_with_logits_grad(y_true, logits):
     """
     yt, z = _pair(y_true, logits, "y_true", "logits")
     _check_binary_targets(yt)
-    return (sigmoid(z) - yt) / max(z.size, 1)
+    g = _sigmoid(z)
+    g -= yt
+    g /= max(g.size, 1)
+    return g
 
 
 # --------------------------------------------------------------------------
@@ -303,24 +403,35 @@ def log_softmax(logits, axis: int = -1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def _ce_targets(y_true, logits: np.ndarray, label_smoothing: float) -> np.ndarray:
-    """Return the (N, C) target distribution, smoothed as PyTorch smooths it."""
-    n, c = logits.shape
-    if not 0.0 <= float(label_smoothing) <= 1.0:
+def _ce_inputs(y_true, logits, label_smoothing: float):
+    """Validate cross-entropy input.
+
+    Returns ``(z, labels, q, eps)``: the (N, C) logits, and either integer
+    labels of shape (N,) (``q`` is None) or probability targets ``q`` of
+    shape (N, C) (``labels`` is None), and the label smoothing.
+    """
+    z = as_float_array(logits, "logits", check_finite=False)
+    check_logits_2d(z)
+    if not np.isfinite(z.sum()):
+        check_finite_values(z, "logits")
+    n, c = z.shape
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
         raise ValueError(
             f"label_smoothing must lie in [0, 1]; got {label_smoothing}. "
             "Typical values are 0.0 (none) to 0.2."
         )
     arr = np.asarray(y_true)
     if arr.ndim == 2:
-        q = as_float_array(arr, "y_true")
-        check_same_shape(q, logits, "y_true", "logits")
-        if np.any(q < 0) or np.any(q > 1):
+        q = as_float_array(arr, "y_true", check_finite=False)
+        check_same_shape(q, z, "y_true", "logits")
+        lo, hi = value_range(q, "y_true")
+        if lo < 0 or hi > 1:
             raise ValueError(
                 "probability targets must lie in [0, 1]; for integer class labels "
                 "pass a 1-D array of shape (N,) instead."
             )
-        sums = q.sum(axis=1)
+        sums = _row_sum(q)
         if not np.allclose(sums, 1.0, atol=1e-6):
             worst = int(np.argmax(np.abs(sums - 1.0)))
             raise ValueError(
@@ -328,19 +439,13 @@ def _ce_targets(y_true, logits: np.ndarray, label_smoothing: float) -> np.ndarra
                 f"to {sums[worst]:.6g}. Normalise with y_true / y_true.sum(axis=1, "
                 "keepdims=True), or pass integer class labels of shape (N,)."
             )
-    else:
-        if arr.ndim == 1 and arr.shape[0] != n:
-            raise ValueError(
-                f"y_true has {arr.shape[0]} labels but logits has {n} rows; "
-                "give one class label per sample."
-            )
-        labels = check_class_labels(arr, c)
-        q = np.zeros((n, c))
-        q[np.arange(n), labels] = 1.0
-    eps = float(label_smoothing)
-    if eps:
-        q = (1.0 - eps) * q + eps / c
-    return q
+        return z, None, q, eps
+    if arr.ndim == 1 and arr.shape[0] != n:
+        raise ValueError(
+            f"y_true has {arr.shape[0]} labels but logits has {n} rows; "
+            "give one class label per sample."
+        )
+    return z, check_class_labels(arr, c), None, eps
 
 
 def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str = "mean"):
@@ -376,10 +481,30 @@ def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str =
     0.5137
     """
     check_reduction(reduction)
-    z = as_float_array(logits, "logits")
-    check_logits_2d(z)
-    q = _ce_targets(y_true, z, label_smoothing)
-    return reduce(-np.sum(q * log_softmax(z, axis=1), axis=1), reduction)
+    z, labels, q, eps = _ce_inputs(y_true, logits, label_smoothing)
+    n, c = z.shape
+    # With m the row maximum and s = sum_k exp(z_k - m), log softmax(z)_k is
+    # (z_k - m) - log s, so for a target distribution q (smoothed):
+    #   loss = (sum_k q_k) log s - sum_k q_k (z_k - m).
+    m = _row_max(z)
+    shifted = np.subtract(z, m[:, None])
+    if eps:
+        smooth = (eps / c) * _row_sum(shifted)  # the uniform part of q
+    if labels is None:
+        values = np.einsum("ij,ij->i", q, shifted)
+        weight = _row_sum(q)  # 1 up to rounding
+    else:
+        values = shifted[np.arange(n), labels]
+        weight = 1.0
+    np.exp(shifted, out=shifted)
+    log_s = np.log(_row_sum(shifted))
+    if eps:
+        values *= 1.0 - eps
+        values += smooth
+        weight = (1.0 - eps) * weight + eps
+    np.negative(values, out=values)
+    values += weight * log_s
+    return reduce(values, reduction)
 
 
 def cross_entropy_grad(y_true, logits, label_smoothing: float = 0.0):
@@ -390,10 +515,19 @@ def cross_entropy_grad(y_true, logits, label_smoothing: float = 0.0):
     >>> cross_entropy_grad([1], [[0.0, 0.0]])
     array([[ 0.5, -0.5]])
     """
-    z = as_float_array(logits, "logits")
-    check_logits_2d(z)
-    q = _ce_targets(y_true, z, label_smoothing)
-    return (softmax(z, axis=1) - q) / max(z.shape[0], 1)
+    z, labels, q, eps = _ce_inputs(y_true, logits, label_smoothing)
+    n, c = z.shape
+    g = np.subtract(z, _row_max(z)[:, None])
+    np.exp(g, out=g)
+    g /= _row_sum(g)[:, None]  # softmax(z)
+    if labels is None:
+        g -= (1.0 - eps) * q
+    else:
+        g[np.arange(n), labels] -= 1.0 - eps
+    if eps:
+        g -= eps / c
+    g /= max(n, 1)
+    return g
 
 
 # --------------------------------------------------------------------------
@@ -493,11 +627,11 @@ def multiclass_hinge(y_true, scores, margin: float = 1.0, variant: str = "weston
         )
     labels = check_class_labels(y_true, c)
     rows = np.arange(n)
-    correct = s[rows, labels][:, None]
-    violations = np.maximum(0.0, s - correct + margin)
+    violations = np.subtract(s, (s[rows, labels] - margin)[:, None])
+    np.maximum(violations, 0.0, out=violations)
     violations[rows, labels] = 0.0
     if variant == "weston_watkins":
-        values = violations.sum(axis=1)
+        values = _row_sum(violations)
     else:
-        values = violations.max(axis=1)
+        values = _row_max(violations)
     return reduce(values, reduction)

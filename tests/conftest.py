@@ -8,8 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests are deterministic: the same examples on every run and machine,
+# and no example database written into the repository.
+settings.register_profile("lossbook", derandomize=True, database=None, deadline=None,
+                          max_examples=60, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "lossbook"))
 
 
 def _jupyter_book() -> list[str]:
