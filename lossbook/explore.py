@@ -15,6 +15,10 @@ grid of values for each parameter.
 
 Every frame has its own alt text, from ``alt(**params)``.
 
+:func:`instances` lists the explorers a notebook has created, which is how
+``python -m benchmarks`` finds every explorable figure of a chapter and times
+its updates.
+
 Examples
 --------
 >>> import numpy as np
@@ -40,6 +44,7 @@ import html
 import itertools
 import json
 import os
+import weakref
 from typing import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -47,7 +52,7 @@ import numpy as np
 
 from .plotting import RC, png_bytes
 
-__all__ = ["Explorer", "static_mode", "MAX_FRAMES"]
+__all__ = ["Explorer", "static_mode", "instances", "MAX_FRAMES"]
 
 #: Upper bound on the number of precomputed frames of one explorer, which keeps
 #: a page of the static book small (each frame is a 10-30 kB PNG).
@@ -55,8 +60,38 @@ MAX_FRAMES = 48
 
 
 def static_mode() -> bool:
-    """True while the HTML book is being built (``LOSSBOOK_STATIC=1``)."""
+    """True while the HTML book is being built (``LOSSBOOK_STATIC=1``).
+
+    Examples
+    --------
+    >>> import os
+    >>> static_mode() == (os.environ.get("LOSSBOOK_STATIC") == "1")
+    True
+    """
     return os.environ.get("LOSSBOOK_STATIC", "") == "1"
+
+
+#: Weak references to every Explorer created in this process, oldest first.
+_INSTANCES: list[weakref.ref] = []
+
+
+def instances() -> list["Explorer"]:
+    """The explorers created in this process that are still alive, oldest first.
+
+    A displayed explorer stays alive: its live widget holds it in a kernel,
+    and IPython keeps the value of each cell. The list holds no strong
+    reference, so it never keeps a figure in memory.
+
+    Examples
+    --------
+    >>> ex = Explorer(lambda fig, k: None, {"k": [1, 2]}, title="Nothing",
+    ...               alt="An empty figure, whatever k is.")
+    >>> instances()[-1] is ex
+    True
+    """
+    alive = [ex for ex in (ref() for ref in _INSTANCES) if ex is not None]
+    _INSTANCES[:] = [weakref.ref(ex) for ex in alive]
+    return alive
 
 
 def _fmt(value) -> str:
@@ -86,6 +121,26 @@ class Explorer:
         Starting value of each slider (default: the middle of its values).
     figsize : (float, float)
         Figure size in inches; frames are rendered at the book's 80 dpi.
+
+    Examples
+    --------
+    In a notebook, the explorer is the last expression of its cell (here it
+    is assigned, to look inside):
+
+    >>> def draw(fig, delta):
+    ...     ax = fig.add_subplot()
+    ...     r = np.linspace(-3, 3, 61)
+    ...     ax.plot(r, np.where(np.abs(r) <= delta, r**2 / 2, delta * (np.abs(r) - delta / 2)))
+    >>> ex = Explorer(draw, {"delta": [0.5, 1.0, 2.0]}, title="Huber loss",
+    ...               alt=lambda delta: f"The Huber loss with delta {delta}.",
+    ...               labels={"delta": "threshold delta"})
+    >>> ex.initial, ex.labels, ex.alt(delta=2.0)
+    ({'delta': 1.0}, {'delta': 'threshold delta'}, 'The Huber loss with delta 2.0.')
+
+    Each slider move runs :meth:`render` with the new values:
+
+    >>> ex.render(delta=2.0)[1:4]
+    b'PNG'
     """
 
     def __init__(self, draw: Callable, params: Mapping[str, Sequence], *, title: str,
@@ -116,6 +171,7 @@ class Explorer:
             self.initial[name] = start
         self.figsize = figsize
         self._fig = None
+        _INSTANCES.append(weakref.ref(self))
 
     # -- drawing -----------------------------------------------------------
     def alt(self, **values) -> str:

@@ -29,17 +29,47 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def course_notebooks(root: Path = ROOT) -> list[Path]:
-    """Every notebook of the course, in a stable order."""
+    """Every notebook of the course, in a stable order.
+
+    Examples
+    --------
+    >>> paths = course_notebooks()
+    >>> paths == sorted(paths) and {p.parent.name for p in paths} <= set(NOTEBOOK_DIRS)
+    True
+    """
     return sorted(p for d in NOTEBOOK_DIRS for p in (root / d).glob("*.ipynb"))
 
 
 def is_pinned(cell) -> bool:
+    """True for a code cell tagged ``nbval-check-output``.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell
+    >>> is_pinned(new_code_cell("print(1)", metadata={"tags": [PIN_TAG]}))
+    True
+    >>> is_pinned(new_code_cell("print(1)"))
+    False
+    """
     return cell.get("cell_type") == "code" and PIN_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def stray_outputs(nb) -> list[int]:
     """Indices of code cells that carry outputs or counts without being pinned,
-    or are pinned but carry no output."""
+    or are pinned but carry no output.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> out = new_output("stream", text="0.4170\\n")
+    >>> nb = new_notebook(cells=[
+    ...     new_code_cell("x = 1"),
+    ...     new_code_cell("print(x)", outputs=[out]),                            # stray
+    ...     new_code_cell("print(f'{x:.4f}')", outputs=[out], metadata={"tags": [PIN_TAG]}),
+    ...     new_code_cell("print(2)", metadata={"tags": [PIN_TAG]})])            # pinned, empty
+    >>> stray_outputs(nb)
+    [1, 3]
+    """
     bad = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -53,7 +83,21 @@ def stray_outputs(nb) -> list[int]:
 
 
 def strip(nb) -> None:
-    """Remove every output but the pinned ones, and all execution counts."""
+    """Remove every output but the pinned ones, and all execution counts.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> out = new_output("execute_result", data={"text/plain": "1"}, execution_count=3)
+    >>> nb = new_notebook(cells=[new_code_cell("1", outputs=[out], execution_count=3),
+    ...                          new_code_cell("1", outputs=[out], execution_count=4,
+    ...                                        metadata={"tags": [PIN_TAG]})])
+    >>> strip(nb)
+    >>> [len(c.outputs) for c in nb.cells], [c.execution_count for c in nb.cells]
+    ([0, 1], [None, None])
+    >>> nb.cells[1].outputs[0].execution_count is None
+    True
+    """
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -67,7 +111,22 @@ def strip(nb) -> None:
 
 
 def pin(path: Path, timeout: int = 120) -> None:
-    """Execute ``path`` in a fresh kernel and keep only the pinned outputs."""
+    """Execute ``path`` in a fresh kernel and keep only the pinned outputs.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_code_cell("x = 6 * 7"), new_code_cell("x"),
+    ...                          new_code_cell("print(f'{x:.1f}')", metadata={"tags": [PIN_TAG]})])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "example.ipynb"
+    ...     nbformat.write(nb, path)
+    ...     pin(path)
+    ...     done = nbformat.read(path, as_version=4)
+    >>> [c.outputs for c in done.cells[:2]], done.cells[2].outputs[0].text
+    ([[], []], '42.0\\n')
+    """
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
@@ -78,6 +137,22 @@ def pin(path: Path, timeout: int = 120) -> None:
 
 
 def main(argv=None) -> int:
+    """The command line; returns the exit status.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "stray.ipynb"
+    ...     cell = new_code_cell("1", outputs=[new_output("stream", text="1\\n")])
+    ...     nbformat.write(new_notebook(cells=[cell]), path)
+    ...     status = main(["check", str(path)])  # doctest: +ELLIPSIS
+    ...     fixed = main(["strip", str(path)]), main(["check", str(path)])
+    /.../stray.ipynb: cells [0] carry unpinned output, or are pinned without output; run `python -m lossbook.nbtools pin /.../stray.ipynb`
+    >>> status, fixed
+    (1, (0, 0))
+    """
     parser = argparse.ArgumentParser(prog="python -m lossbook.nbtools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["pin", "strip", "check"])

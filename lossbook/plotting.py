@@ -93,13 +93,32 @@ RC = {
 
 
 def apply_style() -> None:
-    """Make the book's style the default for every later figure."""
+    """Make the book's style the default for every later figure.
+
+    The setup cell of every notebook calls it once.
+
+    Examples
+    --------
+    >>> with plt.rc_context():   # here only for the example: restores the settings
+    ...     apply_style()
+    ...     plt.rcParams["axes.spines.top"], plt.rcParams["figure.dpi"]
+    (False, 80.0)
+    """
     plt.rcParams.update(RC)
 
 
 @contextlib.contextmanager
 def style():
-    """Context manager that applies the book's style to the figures made inside."""
+    """Context manager that applies the book's style to the figures made inside.
+
+    Examples
+    --------
+    >>> with style():
+    ...     fig, ax = plt.subplots()
+    >>> fig.get_dpi()
+    80.0
+    >>> plt.close(fig)
+    """
     with plt.rc_context(RC):
         yield
 
@@ -110,6 +129,14 @@ def png_bytes(fig, dpi: int | None = None, quantize: bool = False) -> bytes:
     ``quantize=True`` reduces the image to a 64-colour palette, which keeps
     line plots sharp and makes them several times smaller: the static book
     stores many frames per explorable figure.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    >>> png = png_bytes(fig, quantize=True)
+    >>> png[1:4]
+    b'PNG'
+    >>> plt.close(fig)
     """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi or fig.dpi)
@@ -134,7 +161,16 @@ def _check_alt(alt: str) -> str:
 
 
 def figure_html(fig, alt: str, dpi: int | None = None) -> str:
-    """An ``<img>`` tag holding ``fig`` as an embedded PNG, with alt text."""
+    """An ``<img>`` tag holding ``fig`` as an embedded PNG, with alt text.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    >>> tag = figure_html(fig, alt="Empty axes, for the example.")
+    >>> tag[:32], 'width="100" height="50"' in tag
+    ('<img src="data:image/png;base64,', True)
+    >>> plt.close(fig)
+    """
     alt = _check_alt(alt)
     data = base64.b64encode(png_bytes(fig, dpi=dpi, quantize=True)).decode("ascii")
     w, h = (fig.get_size_inches() * (dpi or fig.dpi)).round().astype(int)
@@ -144,12 +180,25 @@ def figure_html(fig, alt: str, dpi: int | None = None) -> str:
 
 class Figure:
     """A rendered figure with alt text, shown as PNG in Jupyter and as an
-    ``<img alt=...>`` in the HTML book."""
+    ``<img alt=...>`` in the HTML book.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    >>> shown = Figure(fig, alt="Empty axes, for the example.")
+    >>> data, metadata = shown._repr_mimebundle_()
+    >>> sorted(data), metadata["image/png"]["alt"]
+    (['image/png', 'text/html', 'text/plain'], 'Empty axes, for the example.')
+    >>> plt.close(fig)
+    """
 
     def __init__(self, fig, alt: str):
         self.alt = _check_alt(alt)
         self._png = png_bytes(fig)
         self._html = figure_html(fig, self.alt)
+
+    def __repr__(self) -> str:
+        return f"Figure(alt={self.alt!r})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/png": self._png, "text/html": self._html, "text/plain": self.alt}, {
@@ -162,6 +211,17 @@ def show(fig, alt: str):
     Use this instead of ``plt.show()``: in Jupyter the reader sees the figure,
     and in the HTML book it becomes an image whose alt text a screen reader
     reads.
+
+    Examples
+    --------
+    Outside Jupyter, ``display`` prints the text form, the alt text:
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> show(fig, alt="A falling straight line.")
+    Figure(alt='A falling straight line.')
+    >>> plt.fignum_exists(fig.number)   # closed, so it is not shown twice
+    False
     """
     shown = Figure(fig, alt)
     plt.close(fig)
