@@ -523,7 +523,12 @@ def mse_gd_path(X, y, *, lr: float, num_epochs: int, l2: float = 0.0, w0=None,
     a0 = V.T @ np.r_[b, w]
     t = np.arange(1, num_epochs + 1)[:, None]
     q = 1.0 - lr * h
-    decay = q ** t                                   # (T, p + 1)
+    with np.errstate(divide="ignore"):
+        log_abs_q = np.log(np.abs(q))                # -inf where q == 0
+    exponent = t * log_abs_q                         # (T, p + 1)
+    # q^t, flushed to 0 below e^-700 (subnormal numbers would slow everything down)
+    decay = np.where(exponent < -700.0, 0.0, np.exp(np.maximum(exponent, -700.0)))
+    decay = np.where((q < 0) & (t % 2 == 1), -decay, decay)
     # (1 - q^t) / h: with expm1/log1p where 0 < q <= 1, accurate for tiny curvature
     grow = np.empty_like(decay)
     pos = q > 0
@@ -537,7 +542,7 @@ def mse_gd_path(X, y, *, lr: float, num_epochs: int, l2: float = 0.0, w0=None,
     def mean_squared(Xs, ys):
         Xs_a = np.hstack([np.ones((Xs.shape[0], 1)), Xs])
         G, r, s = Xs_a.T @ Xs_a / len(ys), Xs_a.T @ ys / len(ys), ys @ ys / len(ys)
-        quad = np.einsum("tp,pq,tq->t", theta, G, theta) - 2.0 * theta @ r + s
+        quad = ((theta @ G) * theta).sum(axis=1) - 2.0 * theta @ r + s
         return np.maximum(quad, 0.0)
 
     train_loss = mean_squared(X, y)
