@@ -69,10 +69,12 @@ def test_render_is_fast(explorer):
     times = []
     for d in explorer.params["delta"]:
         best = np.inf
-        for _ in range(3):   # best of three, so that a busy machine does not fail the test
-            start = time.perf_counter()
+        for _ in range(3):
+            # best of three, in CPU time: other processes on a busy machine must
+            # not fail the test (on an idle machine CPU and wall time agree)
+            start = time.process_time()
             explorer.render(delta=d)
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
         times.append(best)
     assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
 
