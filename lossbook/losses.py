@@ -222,8 +222,11 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
     np.abs(a, out=a)
     c = np.minimum(a, delta, out=np.empty_like(a))
     np.subtract(a, c, out=a)  # the part of |r| beyond delta
+    np.multiply(c, c, out=c)
+    if reduction != "none":  # two sums instead of two more passes over the data
+        total = delta * float(a.sum()) + 0.5 * float(c.sum())
+        return _finish(a, total, reduction, (yt, "y_true"), (yp, "y_pred"))
     a *= delta
-    c *= c
     c *= 0.5
     a += c
     return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))

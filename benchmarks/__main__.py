@@ -1,0 +1,190 @@
+"""``python -m benchmarks``: measure the course, check the budgets, write RESULTS.md.
+
+Examples (from the repository root)::
+
+    python -m benchmarks                         # everything (about 10 minutes)
+    python -m benchmarks --only losses           # the fast part, under a minute
+    python -m benchmarks --only notebooks,explorers --no-static
+    python -m benchmarks --only build --keep-build /tmp/bench-build
+
+Exit status 1 when a budget is missed (each is printed on an ``OVER BUDGET``
+line) or a notebook or the build fails; 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from . import budgets, machine
+
+PARTS = ("losses", "explorers", "notebooks", "build")
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+SECTION_TITLES = {
+    "machine": "Machine",
+    "budgets": "Budgets",
+    "notebooks": "Notebooks",
+    "explorers": "Explorable figures",
+    "build": "Book build and site size",
+    "losses": "Losses and gradients against scikit-learn and PyTorch",
+}
+ORDER = ["machine", "budgets", "notebooks", "explorers", "build", "losses"]
+
+
+def _parts(text: str) -> list[str]:
+    chosen = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in chosen if p not in PARTS]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown part {', '.join(bad)}; choose from {', '.join(PARTS)}")
+    return chosen
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", type=_parts, default=list(PARTS), metavar="PARTS",
+                        help="comma-separated parts to run: " + ", ".join(PARTS)
+                        + " (default: all)")
+    parser.add_argument("--notebooks", nargs="+", type=Path, metavar="PATH",
+                        help="time these notebooks instead of every course notebook")
+    parser.add_argument("--no-static", action="store_true",
+                        help="skip the second, static-mode run of each notebook")
+    parser.add_argument("--updates", type=int, default=budgets.EXPLORER_UPDATES,
+                        help="explorer updates timed per explorer (at least 20; "
+                        f"default {budgets.EXPLORER_UPDATES})")
+    parser.add_argument("--repeat", type=int, default=15,
+                        help="timed runs of each loss (default 15)")
+    parser.add_argument("--keep-build", metavar="DIR",
+                        help="build the book into DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--output", type=Path, default=RESULTS,
+                        help="Markdown file to update (default benchmarks/RESULTS.md)")
+    parser.add_argument("--no-write", action="store_true", help="print only, write no file")
+    args = parser.parse_args(argv)
+    if args.updates < 20:
+        parser.error("--updates must be at least 20")
+    return args
+
+
+def _replace_sections(old: str, sections: dict[str, str]) -> str:
+    """Update the given sections of the results file, keeping the others."""
+    kept = {}
+    for name in ORDER:
+        m = re.search(rf"<!-- begin {name} -->\n(.*?)<!-- end {name} -->", old, re.S)
+        if m:
+            kept[name] = m.group(1).rstrip("\n")
+    kept.update(sections)
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks` (see `benchmarks/__init__.py` for what each part "
+        "measures and how). A run of some parts (`--only`) updates their sections and "
+        "keeps the others, so sections may come from different runs: each says when it "
+        "was measured.",
+        "",
+    ]
+    for name in ORDER:
+        if name in kept:
+            out += [f"## {SECTION_TITLES[name]}", "", f"<!-- begin {name} -->", kept[name],
+                    f"<!-- end {name} -->", ""]
+    return "\n".join(out)
+
+
+def _budget_table(checked: dict[str, tuple[str, str, bool]]) -> str:
+    lines = ["| Budget | Limit | Measured (worst) | Status |", "| --- | --- | --- | --- |"]
+    for name, (limit, measured, ok) in checked.items():
+        lines.append(f"| {name} | {limit} | {measured} | {'ok' if ok else '**OVER BUDGET**'} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    load_before = machine.load_average()
+    sections: dict[str, str] = {}
+    failures: list[str] = []
+    checked: dict[str, tuple[str, str, bool]] = {}
+    stamp = f"Measured {started}."
+
+    if "notebooks" in args.only or "explorers" in args.only:
+        from . import notebooks
+
+        print("Notebooks (live, then static)" if not args.no_static else "Notebooks (live)")
+        result = notebooks.run(args.notebooks, static=not args.no_static,
+                               explorer_updates=args.updates)
+        rows = result["rows"]
+        if "notebooks" in args.only:
+            failures += notebooks.notebook_failures(result)
+            sections["notebooks"] = stamp + " " + notebooks.notebooks_markdown(result)
+            if rows:
+                worst = max(rows, key=lambda r: r["run_s"])
+                checked["Notebook, top to bottom"] = (
+                    f"under {budgets.NOTEBOOK_SECONDS:g} s", f"{worst['run_s']:.2f} s "
+                    f"(`{worst['path']}`)", not notebooks.notebook_failures(result))
+        if "explorers" in args.only:
+            failures += notebooks.explorer_failures(result)
+            sections["explorers"] = stamp + " " + notebooks.explorers_markdown(result)
+            exs = [(ex, r["path"]) for r in rows for ex in r.get("explorers", [])]
+            if exs:
+                ex, path = max(exs, key=lambda e: e[0]["median_ms"])
+                checked["Explorable-figure update, median"] = (
+                    f"under {budgets.EXPLORER_MEDIAN_MS:g} ms",
+                    f"{ex['median_ms']:.1f} ms ({ex['title']}, `{path}`)",
+                    not notebooks.explorer_failures(result))
+
+    if "build" in args.only:
+        from . import build
+
+        print("Book build")
+        result = build.run(keep=args.keep_build)
+        failures += build.failures(result)
+        sections["build"] = stamp + " " + build.markdown(result)
+        checked["Rebuild with nothing changed"] = (
+            f"under {budgets.REBUILD_SECONDS:g} s", f"{result['rebuild']['seconds']:.1f} s",
+            result["rebuild"]["seconds"] < budgets.REBUILD_SECONDS)
+
+    if "losses" in args.only:
+        from . import losses
+
+        print("Losses and gradients")
+        result = losses.run(repeat=args.repeat)
+        bad = losses.budget_failures(result)
+        failures += bad
+        sections["losses"] = stamp + " " + losses.markdown(result)
+        rated = [r for r in result["rows"] if r["ratio"] is not None]
+        if rated:
+            worst = max(rated, key=lambda r: r["ratio"])
+            checked["Loss time / fastest library"] = (
+                f"at most {budgets.LOSS_RATIO:g}x", f"{worst['ratio']:.2f}x (`{worst['name']}`)",
+                all(r["ratio_ok"] for r in rated))
+            err = max((e for r in result["rows"] for e in r["errors"].values()), default=0.0)
+            checked["Loss values vs libraries (relative)"] = (
+                f"at most {budgets.LOSS_RTOL:g}", f"{err:.1e}", err <= budgets.LOSS_RTOL)
+
+    load_after = machine.load_average()
+    sections["machine"] = machine.markdown(machine.describe(), started, load_before, load_after)
+    budget_text = _budget_table(checked)
+    if failures:
+        budget_text += "\n\nMissed in this run:\n\n" + "\n".join(f"- {f}" for f in failures)
+    sections["budgets"] = f"Checked in the run of {started} (parts: {', '.join(args.only)})." \
+                          "\n\n" + budget_text
+
+    print()
+    for line in failures:
+        print(f"OVER BUDGET: {line}")
+    if not failures:
+        print("All budgets met.")
+    if not args.no_write:
+        old = args.output.read_text() if args.output.exists() else ""
+        args.output.write_text(_replace_sections(old, sections))
+        print(f"Results written to {args.output}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
