@@ -155,3 +155,19 @@ def test_bad_input_is_refused():
         figs.regression_losses([0.0], delta=0.0)
     with pytest.raises(ValueError, match="NaN"):
         figs.margin_grads([np.nan])
+
+
+def test_table_shows_the_same_cells_in_every_format():
+    rows = [["MSE", "100 → 10,000"], ["a <b>", "x|y"]]
+    table = figs.Table(["loss", "cost"], rows, caption="costs")
+    page = table._repr_html_()
+    assert page.count("<tr>") == 3 and "<caption>costs</caption>" in page
+    assert "a &lt;b&gt;" in page                      # cells are escaped
+    text = repr(table).splitlines()
+    assert text[0].split() == ["loss", "cost"] and text[2].startswith("MSE")
+    # columns are aligned: the second column starts at the same place on every line
+    starts = {line.index(cell) for line, cell in zip(text[2:], ["100", "x|y"])}
+    assert len(starts) == 1
+    assert table._repr_markdown_().splitlines()[3] == "| a <b> | x\\|y |"
+    with pytest.raises(ValueError, match="row 0"):
+        figs.Table(["a", "b"], [["1", "2", "3"]])

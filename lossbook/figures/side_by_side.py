@@ -11,7 +11,9 @@ and raw score (logit) :math:`f` (cross-entropy, hinge, squared hinge, and the
 * :func:`draw_overview`: all of them, with their gradients, in one figure.
 * :func:`regression_explorer` (slider: Huber's ``delta``) and
   :func:`classification_explorer` (slider: the hinge threshold).
-* :func:`markdown_table`: the chapter's summary table as Markdown.
+* :func:`markdown_table` and :class:`Table`: the chapter's summary table, as
+  Markdown, and as a displayable object (HTML in the book and in Jupyter,
+  aligned plain text for nbval and terminals).
 
 Examples
 --------
@@ -21,6 +23,8 @@ Examples
 """
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -33,7 +37,7 @@ from ._frozen import FrozenAxes
 
 __all__ = ["DELTAS", "THRESHOLDS", "regression_losses", "regression_grads", "margin_losses",
            "margin_grads", "draw_overview", "regression_explorer", "classification_explorer",
-           "markdown_table"]
+           "markdown_table", "Table"]
 
 #: Slider values of Huber's delta.
 DELTAS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
@@ -364,3 +368,49 @@ def markdown_table(header, rows) -> str:
                              "give every row one cell per column.")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+class Table:
+    """A small table that displays as HTML, Markdown or aligned plain text.
+
+    The book and JupyterLab show the HTML; nbval compares every
+    representation, so a pinned table is checked cell by cell.
+
+    Examples
+    --------
+    >>> t = Table(["loss", "value"], [["MSE", "100"], ["MAE", "10"]])
+    >>> print(repr(t))
+    loss  value
+    ----  -----
+    MSE   100
+    MAE   10
+    >>> t._repr_html_().startswith('<table class="table">')
+    True
+    """
+
+    def __init__(self, header, rows, caption: str | None = None):
+        self.header = [str(h) for h in header]
+        self.rows = [[str(c) for c in row] for row in rows]
+        self.caption = caption
+        markdown_table(self.header, self.rows)   # validates the shape
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self.header, self.rows)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self.rows)
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (f'<table class="table">{caption}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>")
+
+    def __repr__(self) -> str:
+        widths = [max(len(r[k]) for r in [self.header, *self.rows]) for k in range(len(self.header))]
+
+        def line(cells):
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+        out = [line(self.header), line(["-" * w for w in widths])]
+        out += [line(r) for r in self.rows]
+        return "\n".join(out)
