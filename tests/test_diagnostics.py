@@ -142,3 +142,163 @@ def test_agrees_with_keras_early_stopping(curve, patience, delta_steps):
             stop = epoch
             break
     assert early_stopping_epoch(curve, patience, min_delta) == (stop, callback.best_epoch)
+
+
+# --------------------------------------------------------------------------
+# learning_curve
+# --------------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from lossbook import learning_curve, mae, mse  # noqa: E402
+from lossbook.diagnostics import LearningCurve  # noqa: E402
+
+
+def _mean_model(X, y):
+    """Predicts the mean of its training targets, whatever the input."""
+    mean = float(np.mean(y))
+    return lambda X_new: np.full(len(X_new), mean)
+
+
+def test_learning_curve_of_the_mean_model_by_hand():
+    # pool in order, sizes 1, 2, 4: the first 1, 2, 4 targets
+    # train: 0; ((1.5-1)^2 + (1.5-2)^2)/2 = 0.25; var(1, 2, 3, 4) = 1.25
+    # val targets 0 and 10: ((m-0)^2 + (m-10)^2)/2 for m = 1, 1.5, 2.5 -> 41, 37.25, 31.25
+    lc = learning_curve(_mean_model, np.zeros((4, 1)), [1.0, 2.0, 3.0, 4.0], np.zeros((2, 1)),
+                        [0.0, 10.0], train_sizes=[1, 2, 4], shuffle=False, num_repeats=1)
+    assert isinstance(lc, LearningCurve)
+    np.testing.assert_array_equal(lc.train_sizes, [1, 2, 4])
+    np.testing.assert_allclose(lc.train_loss.ravel(), [0.0, 0.25, 1.25])
+    np.testing.assert_allclose(lc.val_loss.ravel(), [41.0, 37.25, 31.25])
+
+
+def test_fractions_are_rounded_down_like_scikit_learn():
+    lc = learning_curve(_mean_model, np.zeros((10, 1)), np.arange(10.0), np.zeros((1, 1)), [0.0],
+                        train_sizes=[0.15, 0.5, 1.0], shuffle=False, num_repeats=1)
+    np.testing.assert_array_equal(lc.train_sizes, [1, 5, 10])
+
+
+def _regression(seed=0, n=120, p=4):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    y = X @ rng.normal(size=p) + 0.5 * rng.normal(size=n)
+    return X, y
+
+
+@pytest.mark.parametrize("scoring, loss", [("neg_mean_squared_error", mse),
+                                           ("neg_mean_absolute_error", mae)])
+def test_learning_curve_matches_scikit_learn_on_a_fixed_split(scoring, loss):
+    sk = pytest.importorskip("sklearn.model_selection")
+    from sklearn.linear_model import LinearRegression, Ridge
+
+    X, y = _regression()
+    train_idx, val_idx = np.arange(90), np.arange(90, 120)
+    sizes = [10, 25, 50, 90]
+    for estimator in (LinearRegression(), Ridge(alpha=3.0)):
+        sizes_sk, train_sk, val_sk = sk.learning_curve(
+            estimator, X, y, train_sizes=sizes, cv=[(train_idx, val_idx)], scoring=scoring,
+            shuffle=False)
+        lc = learning_curve(estimator, X[train_idx], y[train_idx], X[val_idx], y[val_idx], sizes,
+                            loss=loss, shuffle=False, num_repeats=1)
+        np.testing.assert_array_equal(lc.train_sizes, sizes_sk)
+        np.testing.assert_allclose(lc.train_loss, -train_sk, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(lc.val_loss, -val_sk, rtol=1e-10, atol=1e-12)
+
+
+def test_the_estimator_passed_in_is_never_fitted():
+    sklearn_linear = pytest.importorskip("sklearn.linear_model")
+    est = sklearn_linear.LinearRegression()
+    X, y = _regression()
+    learning_curve(est, X[:80], y[:80], X[80:], y[80:], [20, 80], num_repeats=2)
+    assert not hasattr(est, "coef_")
+
+
+class _Recorder:
+    """A fit function that remembers which pool rows (column 0 holds the row number) it saw."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, X, y):
+        self.seen.append(X[:, 0].astype(int).copy())
+        return lambda X_new: np.zeros(len(X_new))
+
+
+def test_subsets_are_nested_random_draws_without_replacement():
+    n, sizes, repeats = 50, [5, 20, 50], 4
+    X = np.arange(n, dtype=float)[:, None]
+    rec = _Recorder()
+    learning_curve(rec, X, np.zeros(n), X[:3], np.zeros(3), sizes, num_repeats=repeats, seed=3)
+    # fits run size by size, repeat by repeat
+    seen = {(s, r): rec.seen[i * repeats + r] for i, s in enumerate(sizes) for r in range(repeats)}
+    for (s, r), rows in seen.items():
+        assert len(rows) == s and len(set(rows.tolist())) == s          # no repeats
+        assert rows.min() >= 0 and rows.max() < n
+        if s != sizes[0]:
+            smaller = seen[sizes[sizes.index(s) - 1], r]
+            np.testing.assert_array_equal(rows[:len(smaller)], smaller)  # nested
+    assert len({tuple(seen[5, r]) for r in range(repeats)}) == repeats   # repeats differ
+    assert sorted(seen[50, 0].tolist()) == list(range(n))                # the whole pool
+    assert not np.array_equal(seen[50, 0], np.arange(n))                 # shuffled
+
+
+def test_the_seed_fixes_the_draws():
+    X, y = _regression()
+    args = (_mean_model, X[:80], y[:80], X[80:], y[80:], [5, 10, 40])
+    a = learning_curve(*args, num_repeats=3, seed=1)
+    b = learning_curve(*args, num_repeats=3, seed=1)
+    c = learning_curve(*args, num_repeats=3, seed=2)
+    np.testing.assert_array_equal(a.val_loss, b.val_loss)
+    assert not np.array_equal(a.val_loss, c.val_loss)
+    rng = np.random.default_rng(1)
+    d = learning_curve(*args, num_repeats=3, seed=rng)   # a Generator is accepted
+    np.testing.assert_array_equal(a.val_loss, d.val_loss)
+
+
+def test_more_data_lowers_the_validation_loss_of_least_squares():
+    X, y = _regression(n=400, p=8)
+
+    def least_squares(X, y):
+        w = np.linalg.lstsq(np.c_[np.ones(len(y)), X], y, rcond=None)[0]
+        return lambda X_new: np.c_[np.ones(len(X_new)), X_new] @ w
+
+    lc = learning_curve(least_squares, X[:300], y[:300], X[300:], y[300:], [12, 30, 100, 300],
+                        num_repeats=5)
+    val = np.median(lc.val_loss, axis=1)
+    train = np.median(lc.train_loss, axis=1)
+    assert np.all(np.diff(val) < 0) and np.all(np.diff(train) > 0)
+    assert abs(val[-1] - 0.25) < 0.1 and abs(train[-1] - 0.25) < 0.1   # noise variance 0.25
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"train_sizes": [0, 5]}, "between 1 and"),
+    ({"train_sizes": [5, 11]}, "between 1 and"),
+    ({"train_sizes": [5, 5]}, "strictly increasing"),
+    ({"train_sizes": [8, 4]}, "strictly increasing"),
+    ({"train_sizes": [0.52, 0.55]}, "strictly increasing"),
+    ({"train_sizes": [0.0, 0.5]}, "fractions"),
+    ({"train_sizes": [0.5, 1.5]}, "fractions"),
+    ({"train_sizes": [0.01, 0.5]}, "fewer than 1"),
+    ({"train_sizes": []}, "non-empty"),
+    ({"train_sizes": ["a"]}, "non-empty"),
+    ({"num_repeats": 0}, "num_repeats"),
+    ({"num_repeats": 2, "shuffle": False}, "shuffle=False"),
+    ({"loss": "mse"}, "loss must be a function"),
+])
+def test_learning_curve_bad_arguments(kwargs, message):
+    X, y = np.zeros((10, 1)), np.arange(10.0)
+    kwargs = {"train_sizes": [2, 10], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        learning_curve(_mean_model, X, y, X[:2], y[:2], **kwargs)
+
+
+def test_learning_curve_bad_data():
+    X, y = np.zeros((10, 1)), np.arange(10.0)
+    with pytest.raises(ValueError, match="same number of samples"):
+        learning_curve(_mean_model, X[:9], y, X, y, [2, 5])
+    with pytest.raises(ValueError, match="X_val and y_val"):
+        learning_curve(_mean_model, X, y, X[:3], y[:2], [2, 5])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        learning_curve(_mean_model, X, np.r_[y[:9], np.nan], X, y, [2, 5])
+    with pytest.raises(ValueError, match="model must be"):
+        learning_curve(42, X, y, X, y, [2, 5])

@@ -606,8 +606,9 @@ class EarlyStoppingDemo:
                    markeredgecolor="black", zorder=4)
         fx, fy = panel.fraction(0.5, 1.0)
         ran = "runs all epochs" if stop == n else f"stops after epoch {stop}"
-        fig.text(fx, fy + 0.02, f"{ran}, restores epoch {best} (val {best_val:.3f})",
-                 ha="center", va="bottom", fontsize=10)
+        fig.text(fx, fy + 0.02, f"patience {int(patience)}, min_delta {float(min_delta):g}: {ran}, "
+                 f"restores epoch {best} (val {best_val:.3f})", ha="center", va="bottom",
+                 fontsize=9)
 
     def explorer(self):
         """The :class:`lossbook.explore.Explorer` over ``patience`` and ``min_delta``."""
