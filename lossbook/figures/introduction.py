@@ -279,7 +279,7 @@ def train_line(x, y, lr: float, num_epochs: int, w0: float = 0.0, b0: float = 0.
     Examples
     --------
     >>> h = train_line([1.0, 2.0, 3.0], [3.0, 5.0, 7.0], lr=0.1, num_epochs=1, w0=1.0)
-    >>> [round(v, 4) for v in (h["loss"][0], h["w"][1], h["b"][1], h["loss"][1])]
+    >>> [round(float(v), 4) for v in (h["loss"][0], h["w"][1], h["b"][1], h["loss"][1])]
     [9.6667, 2.3333, 0.6, 0.1452]
     """
     x, y = _check_xy(x, y)

@@ -16,8 +16,8 @@ Examples
 >>> y = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
 >>> c = np.array([3.0, 4.0])
 >>> mse_c, mae_c = constant_losses(y, c)
->>> mse_c.tolist(), mae_c.tolist()
-[[15.0, 14.0], [2.8, 3.0]]
+>>> mse_c.tolist(), mae_c.tolist()     # c = 3: (4 + 1 + 0 + 1 + 49) / 5 = 11
+([11.0, 10.0], [2.2, 2.4])
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ def draw_penalties(fig, r_max: float = 3.0) -> None:
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure()
     >>> draw_penalties(fig)
-    >>> [len(ax.lines) for ax in fig.axes]
-    [2, 2]
+    >>> [len(ax.lines) for ax in fig.axes]   # the two curves (and the zero line)
+    [2, 3]
     >>> plt.close(fig)
     """
     r_max = float(r_max)
@@ -110,8 +110,9 @@ def constant_losses(y, c):
 
     Examples
     --------
-    >>> constant_losses([0.0, 2.0], 1.0)
-    (array(1.), array(1.))
+    >>> mse_c, mae_c = constant_losses([0.0, 2.0], [0.0, 1.0])
+    >>> mse_c.tolist(), mae_c.tolist()
+    ([2.0, 1.0], [1.0, 1.0])
     """
     y = _as_targets(y)
     c = np.asarray(c, dtype=float)
@@ -182,7 +183,7 @@ def gd_constant(y, loss: str, lr: float, num_steps: int, c0: float = 0.0) -> np.
     >>> gd_constant([1.0, 3.0], "mse", lr=0.25, num_steps=2).tolist()
     [0.0, 1.0, 1.5]
     >>> gd_constant([1.0, 3.0], "mae", lr=0.5, num_steps=3).tolist()
-    [0.0, 0.5, 1.0, 1.0]
+    [0.0, 0.5, 1.0, 1.25]
     """
     y = _as_targets(y)
     grads = {"mse": mse_grad, "mae": mae_grad}
@@ -256,7 +257,7 @@ def make_prices(n: int = 10, seed: int = 2) -> np.ndarray:
     Examples
     --------
     >>> make_prices().tolist()
-    [250.0, 245.0, 265.0, 305.0, 200.0, 280.0, 290.0, 250.0, 265.0, 245.0]
+    [265.0, 245.0, 250.0, 200.0, 305.0, 290.0, 250.0, 280.0, 265.0, 245.0]
     """
     if isinstance(n, bool) or int(n) != n or n < 2:
         raise ValueError(f"n must be a whole number >= 2; got {n!r}.")
