@@ -44,7 +44,14 @@ def _lossbook_benchmark_explorers(updates):
     import json, statistics, time
     from lossbook import explore
     results = []
-    for ex in explore.instances():
+    found = explore.instances()
+
+    def baseline_draw(fig, slope):  # the least an explorer can draw: one line
+        fig.add_subplot().plot([0.0, 1.0], [0.0, slope])
+
+    baseline = explore.Explorer(baseline_draw, {"slope": [0.5, 1.0, 1.5, 2.0]},
+                                title="baseline", alt="One straight line, for timing.")
+    for ex in found + [baseline]:
         box = ex.widget()  # builds the sliders and draws the first picture
         names = list(ex.params)
         index = {n: ex.params[n].index(box.sliders[n].value) for n in names}
@@ -64,7 +71,8 @@ def _lossbook_benchmark_explorers(updates):
         frames = 1
         for n in names:
             frames *= len(ex.params[n])
-        results.append({"title": ex.title, "params": names, "frames": frames,
+        results.append({"title": ex.title, "baseline": ex is baseline,
+                        "params": names, "frames": frames,
                         "median_ms": 1e3 * statistics.median(times),
                         "worst_ms": 1e3 * max(times), "updates": len(times)})
         box.close()
@@ -125,7 +133,10 @@ def run_notebook(path: Path, static: bool = False, explorer_updates: int | None 
                 cell = new_code_cell(source.replace("__UPDATES__", str(int(explorer_updates))))
                 nb.cells.append(cell)  # in memory only; the file is never written
                 client.execute_cell(cell, len(nb.cells) - 1)
-                result["explorers"], result["explorer_error"] = _parse_explorers(cell)
+                explorers, baseline = _parse_explorers(cell)
+                result["explorers"] = explorers
+                result["explorer_error"] = None if isinstance(baseline, float) else baseline
+                result["baseline_ms"] = baseline if isinstance(baseline, float) else None
     return result
 
 
@@ -133,7 +144,9 @@ def _parse_explorers(cell):
     text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
     for line in text.splitlines():
         if line.startswith(MARK):
-            return json.loads(line[len(MARK):]), None
+            found = json.loads(line[len(MARK):])
+            return [e for e in found if not e.get("baseline")], \
+                [e for e in found if e.get("baseline")][0]["median_ms"]
     errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs
               if o.get("output_type") == "error"]
     return [], "; ".join(errors) or "no explorer report"
@@ -161,6 +174,8 @@ def run(notebooks: list[Path] | None = None, static: bool = True,
                 f"worst {ex['worst_ms']:.1f} ms over {ex['updates']} updates{over}")
         if row.get("explorer_error"):
             log(f"      explorers could not be timed: {row['explorer_error']}")
+        elif row.get("baseline_ms"):
+            log(f"      (baseline explorer, one line: median {row['baseline_ms']:.1f} ms)")
     return {"rows": rows, "static": static, "updates": explorer_updates}
 
 
@@ -219,11 +234,16 @@ def notebooks_markdown(result: dict) -> str:
 
 
 def explorers_markdown(result: dict) -> str:
+    baselines = sorted(r["baseline_ms"] for r in result["rows"] if r.get("baseline_ms"))
+    base = (f" For scale, an explorer that draws a single line on one axes takes "
+            f"{baselines[len(baselines) // 2]:.1f} ms per update on this machine (median over "
+            f"the kernels): the fixed cost of redrawing and encoding a frame."
+            if baselines else "")
     lines = [
         f"One update = the callback a slider move runs in a live kernel (recompute, "
         f"redraw, encode the PNG, send it to the page), timed over {result['updates']} "
         f"moves of one step, sweeping each slider back and forth. Budget: median under "
-        f"{EXPLORER_MEDIAN_MS:g} ms.", "",
+        f"{EXPLORER_MEDIAN_MS:g} ms.{base}", "",
         "| Notebook | Explorer | Sliders | Frames | Median (ms) | Worst (ms) | Budget |",
         "| --- | --- | --- | ---: | ---: | ---: | --- |"]
     count = 0

@@ -62,11 +62,11 @@ def _pair(y_true, y_pred, name_true="y_true", name_pred="y_pred", check_finite=T
 
 # Implementation notes, for speed on large inputs (see benchmarks/): the
 # arithmetic is done in place on as few temporary arrays as possible, without
-# BLAS calls (whose thread pool makes timings erratic on a busy machine), and
-# for MSE, MAE and Huber the inputs are not
-# scanned for NaN and infinity before the loss is computed: those values
-# propagate into the total, so a finite total proves the inputs finite, and
-# only a non-finite total triggers the check that names the bad input.
+# BLAS calls (whose thread pool makes timings erratic on a busy machine). For
+# MSE, MAE and Huber the inputs are not scanned for NaN and infinity before
+# the loss is computed: those values propagate into the total, so a finite
+# total proves the inputs finite, and only a non-finite total triggers the
+# check that names the bad input.
 
 
 def _mean(total: float, n: int) -> float:

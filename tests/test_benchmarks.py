@@ -79,7 +79,7 @@ def test_a_notebook_and_its_explorer_are_timed(tmp_path):
     row = notebooks.run_notebook(path, explorer_updates=20)
     assert row["errors"] == [] and row["cells"] == 2
     assert row["kernel_start_s"] > 0 and row["run_s"] > 0
-    assert row["explorer_error"] is None
+    assert row["explorer_error"] is None and row["baseline_ms"] > 0
     [ex] = row["explorers"]
     assert ex["title"] == "A line" and ex["frames"] == 6 and ex["updates"] == 20
     assert 0 < ex["median_ms"] <= ex["worst_ms"]
