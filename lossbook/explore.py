@@ -192,7 +192,8 @@ class Explorer:
                 plt.close(self._fig)  # never shown by the inline backend
             self._fig.clear()
             self.draw(self._fig, **values)
-            return png_bytes(self._fig, quantize=quantize)
+            # a live frame is sent once: fast zlib effort (see png_bytes)
+            return png_bytes(self._fig, quantize=quantize, compress_level=1)
 
     def _img_tag(self, png: bytes, alt: str, elem_id: str = "") -> str:
         w, h = int(self.figsize[0] * RC["figure.dpi"]), int(self.figsize[1] * RC["figure.dpi"])
