@@ -85,8 +85,8 @@ def test_static_html_has_one_frame_per_delta(explorer):
     assert page.count("data:image/png;base64,") == len(figs.DELTAS) + 1  # frames + initial image
 
 
-def test_frozen_layer_lines_up_with_a_normal_drawing(explorer):
-    """The overlay's data coordinates land on the same pixels as in a figure
+def test_backdrop_layers_line_up_with_a_normal_drawing(explorer):
+    """Data coordinates of the layers land on the same pixels as in a figure
     drawn the ordinary way."""
     path = explorer.path
     with plt.rc_context(RC):
@@ -94,10 +94,10 @@ def test_frozen_layer_lines_up_with_a_normal_drawing(explorer):
         axes = path._draw_static(fig)
         fig.canvas.draw()
         fig2 = plt.figure()
-        panels = path._frozen.overlay(fig2)
-        for ax, panel in zip(axes, panels):
+        layers = path._backdrop.paste(fig2)
+        for ax, layer in zip(axes, layers):
             pts = np.array([[ax.get_xlim()[0], ax.get_ylim()[0]], [ax.get_xlim()[1], ax.get_ylim()[1]]])
-            np.testing.assert_allclose(panel.to_pixels(pts), ax.transData.transform(pts), atol=0.5)
+            np.testing.assert_allclose(layer.to_pixels(pts), ax.transData.transform(pts), atol=0.5)
         plt.close(fig)
         plt.close(fig2)
 

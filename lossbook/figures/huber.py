@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Polygon
 
 from .. import losses
 from .._validation import check_positive
@@ -27,7 +28,7 @@ from ..data import regression_with_outliers
 from ..explore import Explorer
 from ..fitting import fit_line
 from ..plotting import COLORS, LINESTYLES
-from ._frozen import FrozenAxes
+from ._backdrop import Backdrop
 
 __all__ = ["DELTAS", "FitPath", "draw_anatomy", "draw_gradients", "fit_explorer"]
 
@@ -114,6 +115,12 @@ def draw_gradients(fig, delta: float = 1.0, r_max: float = 3.0):
     return ax
 
 
+def _fraction(layer, fx: float, fy: float) -> tuple[float, float]:
+    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of a layer."""
+    box, fig_box = layer.bbox, layer.fig.bbox
+    return (box.x0 + fx * box.width) / fig_box.width, (box.y0 + fy * box.height) / fig_box.height
+
+
 class FitPath:
     """The chapter's regression with outliers and its MSE, MAE and Huber fits.
 
@@ -153,7 +160,7 @@ class FitPath:
         }
         self.huber_fits = {d: fit_line(self.x, self.y, "huber", delta=d) for d in deltas}
         self.path = np.array([(d, *fit_line(self.x, self.y, "huber", delta=d)) for d in path_deltas])
-        self._frozen = FrozenAxes(self._draw_static)
+        self._backdrop = Backdrop(self._draw_static)
 
     def fit(self, delta: float) -> tuple[float, float]:
         """The precomputed Huber fit ``(intercept, slope)`` for ``delta``."""
@@ -168,7 +175,7 @@ class FitPath:
         a, b = self.fit(delta)
         return np.abs(a + b * self.x - self.y) > delta
 
-    def _draw_static(self, fig):
+    def _draw_static(self, fig, key=None):
         """The parts of the explorer's figure that do not depend on delta."""
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1.0]})
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.35)
@@ -202,32 +209,33 @@ class FitPath:
         the MSE and the MAE slopes, with the current ``delta`` marked.
 
         Axes, ticks and the curve on the right are drawn once
-        (:class:`~lossbook.figures._frozen.FrozenAxes`); a call draws only
+        (:class:`~lossbook.figures._backdrop.Backdrop`); a call draws only
         what depends on ``delta``, so a slider move stays fast.
         """
         a, b = self.fit(delta)
         out = self.outside(delta)
-        left, right = self._frozen.overlay(fig)
+        left, right = self._backdrop.paste(fig)
         x_line = np.array([-0.3, 10.3])
-        left.fill_between(x_line, a + b * x_line - delta, a + b * x_line + delta,
-                          color=COLORS["huber"], alpha=0.18)
+        band = [(x_line[0], a + b * x_line[0] - delta), (x_line[1], a + b * x_line[1] - delta),
+                (x_line[1], a + b * x_line[1] + delta), (x_line[0], a + b * x_line[0] + delta)]
+        left.patch(Polygon(band, closed=True, color=COLORS["huber"], alpha=0.18, lw=0, zorder=1))
         for mask, marker in ((~self.is_outlier, "o"), (self.is_outlier, "^")):
             inner, outer = mask & ~out, mask & out
-            left.plot(self.x[inner], self.y[inner], ls="none", marker=marker, ms=4.5,
+            left.line(self.x[inner], self.y[inner], ls="none", marker=marker, ms=4.5,
                       color=COLORS["data"], zorder=3)
-            left.plot(self.x[outer], self.y[outer], ls="none", marker=marker, ms=4.5, mfc="white",
+            left.line(self.x[outer], self.y[outer], ls="none", marker=marker, ms=4.5, mfc="white",
                       mec=COLORS["data"], mew=1.0, zorder=3)
         handles = []
         for key, label in (("mse", "MSE"), ("mae", "MAE")):
             ai, bi = self.fits[key]
-            handles.append(left.plot(x_line, ai + bi * x_line, color=COLORS[key], ls=LINESTYLES[key],
+            handles.append(left.line(x_line, ai + bi * x_line, color=COLORS[key], ls=LINESTYLES[key],
                                      lw=1.3, label=f"{label}: slope {bi:.2f}"))
-        handles.append(left.plot(x_line, a + b * x_line, color=COLORS["huber"], ls=LINESTYLES["huber"],
+        handles.append(left.line(x_line, a + b * x_line, color=COLORS["huber"], ls=LINESTYLES["huber"],
                                  lw=2.5, label=f"Huber: slope {b:.2f}"))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=left.fraction(0.0, 1.0))
-        fig.text(*left.fraction(0.5, 1.03), rf"$\delta = {delta:g}$: {int(out.sum())} of {out.size} "
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=_fraction(left, 0.0, 1.0))
+        fig.text(*_fraction(left, 0.5, 1.03), rf"$\delta = {delta:g}$: {int(out.sum())} of {out.size} "
                  "points capped", ha="center", va="bottom", fontsize=10)
-        right.plot([delta], [b], ls="none", marker="o", color=COLORS["huber"], ms=7,
+        right.line([delta], [b], ls="none", marker="o", color=COLORS["huber"], ms=7,
                    mec=COLORS["truth"], zorder=4)
 
     def alt(self, delta: float) -> str:

@@ -28,12 +28,13 @@ import html
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from .. import losses
 from .._validation import as_float_array, check_positive
 from ..explore import Explorer
 from ..plotting import COLORS, LINESTYLES, OKABE_ITO
-from ._frozen import FrozenAxes
+from ._backdrop import Backdrop
 
 __all__ = ["DELTAS", "THRESHOLDS", "regression_losses", "regression_grads", "margin_losses",
            "margin_grads", "draw_overview", "regression_explorer", "classification_explorer",
@@ -223,12 +224,12 @@ class _TwoPanel:
         self.xlabel = xlabel
         self.loss_ylim = loss_ylim
         self.grad_ylim = grad_ylim
-        self._frozen = FrozenAxes(self._draw_static)
+        self._backdrop = Backdrop(self._draw_static)   # drawn at the first paste
 
     def curves(self, value):  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _draw_static(self, fig):
+    def _draw_static(self, fig, key=None):
         ax, ax2 = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.86, wspace=0.28)
         values, grads = self.curves(None)
@@ -266,11 +267,12 @@ class RegressionPanel(_TwoPanel):
     def draw(self, fig, delta):
         """Draw the frame for Huber's ``delta``."""
         values, grads = self.curves(delta)
-        left, right = self._frozen.overlay(fig)
+        left, right = self._backdrop.paste(fig)
         color, ls = STYLE["Huber"]
         for panel, data in ((left, values), (right, grads)):
-            panel.fill_between([-delta, delta], -10.0, 20.0, color=color, alpha=0.12)
-            panel.plot(self.x, data["Huber"], color=color, ls=ls, lw=2.6)
+            panel.patch(Rectangle((-delta, -10.0), 2 * delta, 30.0, color=color, alpha=0.12,
+                                  lw=0, zorder=1))
+            panel.line(self.x, data["Huber"], color=color, ls=ls, lw=2.6)
         fig.text(0.5, 0.9, rf"Huber $\delta = {delta:g}$: quadratic inside the band, linear outside",
                  ha="center", va="center", fontsize=10)
 
@@ -301,17 +303,17 @@ class ClassificationPanel(_TwoPanel):
     def draw(self, fig, threshold):
         """Draw the frame for the hinge ``threshold``."""
         values, grads = self.curves(threshold)
-        left, right = self._frozen.overlay(fig)
+        left, right = self._backdrop.paste(fig)
         for panel, data in ((left, values), (right, grads)):
-            panel.plot([threshold, threshold], [-10.0, 20.0], color=COLORS["data"], lw=0.8, ls=":")
+            panel.line([threshold, threshold], [-10.0, 20.0], color=COLORS["data"], lw=0.8, ls=":")
             for name in self.dynamic_names:
                 color, ls = STYLE[name]
                 y = data[name]
                 if panel is right and name == "hinge":   # a step: no riser at the threshold
                     for part in (self.x < threshold, self.x > threshold):
-                        panel.plot(self.x[part], y[part], color=color, ls=ls, lw=2.4)
+                        panel.line(self.x[part], y[part], color=color, ls=ls, lw=2.4)
                 else:
-                    panel.plot(self.x, y, color=color, ls=ls, lw=2.4)
+                    panel.line(self.x, y, color=color, ls=ls, lw=2.4)
         fig.text(0.5, 0.9, f"hinge threshold t = {threshold:g}: zero loss once the margin reaches t",
                  ha="center", va="center", fontsize=10)
 
