@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from lossbook.figures import introduction as figs
-from lossbook.figures._frozen import FrozenAxes
+from lossbook.figures._backdrop import Backdrop
 from lossbook.models import train_gd
 from lossbook.plotting import RC
 
@@ -194,7 +194,7 @@ def test_overlay_lines_up_with_the_static_axes(demo):
         axes = demo._draw_static(fig, 0.1)
         fig.canvas.draw()
         fig2 = plt.figure()
-        panels = FrozenAxes(lambda f: demo._draw_static(f, 0.1)).overlay(fig2)
+        panels = Backdrop(demo._draw_static).paste(fig2, 0.1)
         for ax, panel in zip(axes, panels):
             (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
             pts = np.array([[x0, y0], [x1, y1], [(x0 + x1) / 2, (y0 + y1) / 2]])

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from lossbook.figures import mse_mae as figs
-from lossbook.figures._frozen import FrozenAxes
+from lossbook.figures._backdrop import Backdrop
 from lossbook.plotting import RC
 
 matplotlib.use("Agg")
@@ -195,7 +195,7 @@ def test_overlay_lines_up_with_the_static_axes(demo):
         axes = demo._draw_static(fig)
         fig.canvas.draw()
         fig2 = plt.figure()
-        panels = FrozenAxes(demo._draw_static).overlay(fig2)
+        panels = Backdrop(demo._draw_static).paste(fig2)
         for ax, panel in zip(axes, panels):
             (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
             pts = np.array([[x0, y0], [x1, y1], [(x0 + x1) / 2, (y0 + y1) / 2]])

@@ -29,7 +29,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from ..losses import mse, mse_grad
 from ..plotting import COLORS, LINESTYLES, OKABE_ITO
-from ._frozen import FrozenAxes
+from ._backdrop import Backdrop
 
 __all__ = [
     "dart_throws",
@@ -56,6 +56,13 @@ def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
     return int(seed)
+
+
+def _fraction(fig, layer, fx: float, fy: float) -> tuple[float, float]:
+    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of ``layer``."""
+    box = layer.bbox
+    return ((box.x0 + fx * box.width) / fig.bbox.width,
+            (box.y0 + fy * box.height) / fig.bbox.height)
 
 
 def _check_count(value, name: str, minimum: int) -> int:
@@ -346,7 +353,7 @@ class LearningRateDemo:
         self.best = best_line(self.x, self.y)
         self._grid = np.array(self.XLIM)
         self._epochs = np.arange(self.num_epochs + 1)
-        self._frozen = {}
+        self._backdrop = Backdrop(self._draw_static)
 
     def run(self, lr: float) -> dict:
         """The precomputed run for ``lr`` (one of ``learning_rates``)."""
@@ -427,37 +434,34 @@ class LearningRateDemo:
         """Draw the frame for ``lr`` and ``epoch`` on an empty ``fig``.
 
         The axes, labels and loss curve of each learning rate are drawn once
-        and pasted as an image (:class:`lossbook.figures._frozen.FrozenAxes`);
+        and pasted as an image (:class:`lossbook.figures._backdrop.Backdrop`);
         each frame draws only the lines, the points and the marker.
         """
         run = self.run(lr)
         epoch = int(epoch)
         if not 0 <= epoch <= self.num_epochs:
             raise ValueError(f"epoch must lie in 0..{self.num_epochs}; got {epoch}.")
-        lr = float(lr)
-        if lr not in self._frozen:
-            self._frozen[lr] = FrozenAxes(lambda f, lr=lr: self._draw_static(f, lr))
-        left, right = self._frozen[lr].overlay(fig)
+        left, right = self._backdrop.paste(fig, float(lr))
         grid = self._grid
         for k in range(max(0, epoch - 4), epoch):
             if np.isfinite(run["w"][k]):
-                left.plot(grid, run["w"][k] * grid + run["b"][k], color=COLORS["mse"],
+                left.line(grid, run["w"][k] * grid + run["b"][k], color=COLORS["mse"],
                           lw=1, alpha=0.12 + 0.08 * (k - epoch + 4))
         w, b = run["w"][epoch], run["b"][epoch]
         if np.isfinite(w):
-            left.plot(grid, w * grid + b, color=COLORS["mse"], ls=LINESTYLES["mse"], lw=2)
+            left.line(grid, w * grid + b, color=COLORS["mse"], ls=LINESTYLES["mse"], lw=2)
         if not self._line_visible(w, b):
             left.text(1.0, 0.5, "the line is off the chart", ha="center", va="center",
                       fontsize=9, color=COLORS["mae"])
-        left.plot(self.x, self.y, ls="none", marker="o", ms=4, color=COLORS["data"], zorder=3)
-        fx, fy = left.fraction(0.03, 0.97)
+        left.line(self.x, self.y, ls="none", marker="o", ms=4, color=COLORS["data"], zorder=3)
+        fx, fy = _fraction(fig, left, 0.03, 0.97)
         fig.text(fx, fy, f"epoch {epoch}", ha="left", va="top", fontsize=9, zorder=3)
         now = run["loss"][epoch]
         if np.isfinite(now):
-            right.plot([epoch], [min(now, self.YLIM_LOSS[1])], ls="none", marker="o", ms=7,
+            right.line([epoch], [min(now, self.YLIM_LOSS[1])], ls="none", marker="o", ms=7,
                        color=COLORS["highlight"], markeredgecolor="black", clip=False, zorder=4)
         if not self.diverges(lr):
-            fx, fy = right.fraction(0.5, 1.0)
+            fx, fy = _fraction(fig, right, 0.5, 1.0)
             fig.text(fx, fy + 0.015, f"loss after epoch {epoch}: {now:.3f}", ha="center",
                      va="bottom", fontsize=11, zorder=3)
 

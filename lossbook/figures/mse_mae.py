@@ -26,7 +26,7 @@ import numpy as np
 
 from ..losses import mae, mae_grad, mse, mse_grad
 from ..plotting import COLORS, LINESTYLES
-from ._frozen import FrozenAxes
+from ._backdrop import Backdrop
 
 __all__ = [
     "draw_penalties",
@@ -42,6 +42,13 @@ __all__ = [
 #: Prices (in thousands) the explorer's outlier can take: a missing price
 #: recorded as 0, a few honest values, and typos up to an extra zero.
 OUTLIER_VALUES = (0, 100, 200, 260, 300, 400, 600, 1000, 1500, 2500)
+
+
+def _fraction(fig, layer, fx: float, fy: float) -> tuple[float, float]:
+    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of ``layer``."""
+    box = layer.bbox
+    return ((box.x0 + fx * box.width) / fig.bbox.width,
+            (box.y0 + fy * box.height) / fig.bbox.height)
 
 
 def _as_targets(y, name: str = "y") -> np.ndarray:
@@ -306,7 +313,7 @@ class OutlierDemo:
             raise ValueError("the values of the moving price must be finite numbers")
         self.grid = np.linspace(*self.YLIM, 351)
         self._fits = {v: self._compute(v) for v in self.values}
-        self._frozen = FrozenAxes(self._draw_static)
+        self._backdrop = Backdrop(self._draw_static)
 
     def data(self, value: float) -> np.ndarray:
         """The honest prices followed by the moving one."""
@@ -338,7 +345,7 @@ class OutlierDemo:
                 f"(MSE {f['mse']:.4g}, RMSE {np.sqrt(f['mse']):.1f}) and at the median "
                 f"(MAE {f['mae']:.1f}).")
 
-    def _draw_static(self, fig) -> list:
+    def _draw_static(self, fig, key=None) -> list:
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"wspace": 0.32})
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.86)
         n = len(self.prices)
@@ -362,33 +369,33 @@ class OutlierDemo:
     def draw(self, fig, outlier: float) -> None:
         """Draw the frame for the moving price ``outlier`` on an empty ``fig``."""
         f = self.fit(outlier)
-        left, right = self._frozen.overlay(fig)
+        left, right = self._backdrop.paste(fig)
         n = len(self.prices)
         x_all = (0.3, n + 1.7)
-        left.plot(x_all, [f["mean"]] * 2, color=COLORS["mse"], ls=LINESTYLES["mse"], lw=2)
-        left.plot(x_all, [f["median"]] * 2, color=COLORS["mae"], ls=LINESTYLES["mae"], lw=2)
+        left.line(x_all, [f["mean"]] * 2, color=COLORS["mse"], ls=LINESTYLES["mse"], lw=2)
+        left.line(x_all, [f["median"]] * 2, color=COLORS["mae"], ls=LINESTYLES["mae"], lw=2)
         low, high = self.YLIM
         shown = min(max(outlier, low + 8), high - 8)
         marker = "o" if low < outlier < high else ("^" if outlier >= high else "v")
-        left.plot([n + 1], [shown], ls="none", marker=marker, ms=10, color=COLORS["highlight"],
+        left.line([n + 1], [shown], ls="none", marker=marker, ms=10, color=COLORS["highlight"],
                   markeredgecolor="black", zorder=4, clip=False)
         if not low < outlier < high:
             left.text(n + 0.6, shown, f"{outlier:g}", ha="right", va="center", fontsize=9,
                       color="black", zorder=4)
-        fx, fy = left.fraction(0.03, 0.03)
+        fx, fy = _fraction(fig, left, 0.03, 0.03)
         fig.text(fx, fy + 0.065, f"MSE fit = mean = {f['mean']:.1f}", ha="left", va="bottom",
                  fontsize=9, color=COLORS["mse"], zorder=3)
         fig.text(fx, fy, f"MAE fit = median = {f['median']:.1f}", ha="left", va="bottom",
                  fontsize=9, color=COLORS["mae"], zorder=3)
 
-        right.plot(self.grid, f["rmse_curve"], color=COLORS["mse"], ls=LINESTYLES["mse"])
-        right.plot(self.grid, f["mae_curve"], color=COLORS["mae"], ls=LINESTYLES["mae"])
+        right.line(self.grid, f["rmse_curve"], color=COLORS["mse"], ls=LINESTYLES["mse"])
+        right.line(self.grid, f["mae_curve"], color=COLORS["mae"], ls=LINESTYLES["mae"])
         for at, value, key in ((f["mean"], np.sqrt(f["mse"]), "mse"),
                                (f["median"], f["mae"], "mae")):
             if self.YLIM[0] <= at <= self.YLIM[1]:
-                right.plot([at], [value], ls="none", marker="o", ms=7, color=COLORS[key],
+                right.line([at], [value], ls="none", marker="o", ms=7, color=COLORS[key],
                            markeredgecolor="black", zorder=4)
-        fx, fy = right.fraction(0.03, 0.97)
+        fx, fy = _fraction(fig, right, 0.03, 0.97)
         fig.text(fx, fy, f"MSE = {f['mse']:.3g}  (RMSE {np.sqrt(f['mse']):.1f})",
                  ha="left", va="top", fontsize=9, color=COLORS["mse"], zorder=3)
         fig.text(fx, fy - 0.06, f"MAE = {f['mae']:.1f}", ha="left", va="top", fontsize=9,
