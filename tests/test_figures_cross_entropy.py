@@ -211,3 +211,74 @@ def test_bad_input_is_refused_with_a_clear_message(call, words):
         call()
     assert words in str(err.value)
     plt.close("all")
+
+
+# -- what the chapter says about the libraries ------------------------------------------
+# scikit-learn is a course requirement; PyTorch and Keras are optional and skip cleanly.
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import os
+
+    if "KERAS_BACKEND" not in os.environ:
+        try:
+            import torch  # noqa: F401
+
+            os.environ["KERAS_BACKEND"] = "torch"
+        except Exception:
+            pass
+    try:
+        import keras
+    except Exception as exc:
+        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc})")
+    return keras
+
+
+def as_float(x):
+    return float(x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x))
+
+
+CAT = np.array([[2.0, 1.0, 0.1]])
+
+
+def test_scikit_learn_clips_a_certain_mistake_at_machine_epsilon():
+    from sklearn.metrics import log_loss
+
+    assert log_loss([1], [0.0], labels=[0, 1]) == pytest.approx(-math.log(np.finfo(np.float64).eps))
+    assert log_loss([1], np.array([0.0], dtype=np.float32), labels=[0, 1]) == pytest.approx(
+        -math.log(np.finfo(np.float32).eps), rel=1e-6)
+    assert round(log_loss([1], [0.0], labels=[0, 1]), 3) == 36.044
+
+
+def test_pytorch_cross_entropy_on_logits_and_on_probabilities(torch):
+    f = torch.nn.functional
+    target = torch.tensor([0])
+    assert as_float(f.cross_entropy(torch.tensor(CAT), target)) == pytest.approx(0.417030, abs=1e-6)
+    probs = torch.softmax(torch.tensor(CAT), dim=1)
+    assert round(as_float(f.cross_entropy(probs, target)), 3) == 0.802     # softmax twice
+    assert as_float(f.binary_cross_entropy(torch.tensor([0.0], dtype=torch.float64),
+                                           torch.tensor([1.0], dtype=torch.float64))) == 100.0
+    with pytest.raises(RuntimeError):
+        f.binary_cross_entropy(torch.tensor([2.5]), torch.tensor([1.0]))
+    assert torch.nn.CrossEntropyLoss().label_smoothing == 0.0
+    assert torch.nn.CrossEntropyLoss().reduction == "mean"
+
+
+def test_keras_defaults_clipping_and_rescaling(keras):
+    assert round(as_float(keras.losses.BinaryCrossentropy()(np.array([[1.0]]), np.array([[0.0]]))), 3) == 16.118
+    # raw logits into the default (from-probabilities) loss: rescaled to sum 1, no error
+    k = keras.losses.CategoricalCrossentropy()(np.array([[1.0, 0.0, 0.0]]), CAT)
+    assert round(as_float(k), 3) == 0.438
+    k = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)(
+        np.array([[1.0, 0.0, 0.0]]), CAT)
+    assert as_float(k) == pytest.approx(0.513697, abs=1e-5)
+    # binary smoothing moves the targets towards 0.5
+    k = keras.losses.BinaryCrossentropy(label_smoothing=0.2)(np.array([[1.0]]), np.array([[0.8]]))
+    assert as_float(k) == pytest.approx(-(0.9 * math.log(0.8) + 0.1 * math.log(0.2)), rel=1e-5)
+    assert keras.config.epsilon() == 1e-7

@@ -179,3 +179,76 @@ def test_bad_input_is_refused_with_a_clear_message(call, words):
         call()
     assert words in str(err.value)
     plt.close("all")
+
+
+# -- what the chapter says about the libraries ------------------------------------------
+# scikit-learn is a course requirement; PyTorch and Keras are optional and skip cleanly.
+
+CS231N = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
+EMAILS_Y = np.array([1.0, -1.0, 1.0, -1.0])
+EMAILS_F = np.array([2.0, 0.5, -1.0, -0.4])
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import os
+
+    if "KERAS_BACKEND" not in os.environ:
+        try:
+            import torch  # noqa: F401
+
+            os.environ["KERAS_BACKEND"] = "torch"
+        except Exception:
+            pass
+    try:
+        import keras
+    except Exception as exc:
+        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc})")
+    return keras
+
+
+def as_float(x):
+    return float(x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x))
+
+
+def test_scikit_learn_defaults_and_label_mapping():
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.svm import LinearSVC
+
+    assert LinearSVC().loss == "squared_hinge" and LinearSVC().multi_class == "ovr"
+    assert SGDClassifier().loss == "hinge" and SGDClassifier().alpha == 1e-4
+    assert not hasattr(SGDClassifier(loss="hinge").fit(*figs.make_blobs()), "predict_proba")
+    # any two labels are mapped to -1/+1, so 0/1 labels give the converted value
+    assert hinge_loss((EMAILS_Y + 1) / 2, EMAILS_F) == pytest.approx(1.025)
+    assert hinge_loss([0, 1, 2], CS231N, labels=[0, 1, 2]) == pytest.approx(9.5 / 3)
+
+
+def test_pytorch_multi_margin_and_hinge_embedding(torch):
+    f = torch.nn.functional
+    s, t = torch.tensor(CS231N), torch.tensor([0, 1, 2])
+    assert as_float(f.multi_margin_loss(s, t)) == pytest.approx(15.8 / 3 / 3)
+    # HingeEmbeddingLoss returns x itself for y = +1: not the SVM hinge
+    assert as_float(f.hinge_embedding_loss(torch.tensor(EMAILS_F), torch.tensor(EMAILS_Y))) == pytest.approx(0.725)
+
+
+def test_keras_hinge_conversion_and_categorical_hinge(keras):
+    # keras#15665: 1.3 from Keras where the formula on 0/1 labels gives 0.9
+    y01 = np.array([[0.0, 1.0], [0.0, 0.0]])
+    p = np.array([[0.6, 0.4], [0.4, 0.6]])
+    assert as_float(keras.losses.Hinge()(y01, p)) == pytest.approx(1.3, rel=1e-6)
+    assert float(np.mean(np.maximum(0.0, 1.0 - y01 * p))) == pytest.approx(0.9)
+    # mixed labels are not converted
+    assert as_float(keras.losses.Hinge()(np.array([1.0, 0.0, -1.0]), np.array([2.0, 0.5, -1.0]))) == \
+        pytest.approx(1 / 3, rel=1e-6)
+    # CategoricalHinge: Crammer-Singer on the CS231n scores...
+    ch = keras.losses.CategoricalHinge(reduction=None)(np.eye(3), CS231N)
+    np.testing.assert_allclose(np.asarray(ch.detach().cpu() if hasattr(ch, "detach") else ch), [2.9, 0.0, 6.6],
+                               rtol=1e-5)
+    # ...but 0 enters the max when every wrong score is negative (keras#8083)
+    assert as_float(keras.losses.CategoricalHinge()(np.array([[0.0, 0.0, 1.0]]),
+                                                    np.array([[-3.0, -1.0, -2.0]]))) == pytest.approx(3.0)

@@ -247,7 +247,7 @@ def _draw_softmax_static(fig, temperature):
     ax_loss.plot(_CURVE_Z, _loss_curve(temperature), color=COLORS["cross_entropy"],
                  label=f"T = {temperature:g}")
     ax_loss.set_xlim(_CURVE_Z[0], _CURVE_Z[-1])
-    ax_loss.set_ylim(0, 8)
+    ax_loss.set_ylim(-0.3, 8)
     ax_loss.set_xticks([-2, 0, 2, 4, 6])
     ax_loss.set_yticks([0, 2, 4, 6, 8])
     ax_loss.set_xlabel(f"logit of the true class ({CLASS_NAMES[0]})")
