@@ -93,10 +93,11 @@ def failures(result: dict) -> list[str]:
     for name in ("clean", "rebuild"):
         b = result[name]
         if b["returncode"] != 0:
-            out.append(f"{name} book build failed (exit {b['returncode']}): "
+            out.append(f"ERROR: {name} book build failed (exit {b['returncode']}): "
                        + (b["warnings"][0] if b["warnings"] else b["tail"][-300:]))
         elif b["warnings"]:
-            out.append(f"{name} book build has {len(b['warnings'])} warnings: {b['warnings'][0]}")
+            out.append(f"ERROR: {name} book build has {len(b['warnings'])} warnings: "
+                       f"{b['warnings'][0]}")
     if result["rebuild"]["seconds"] >= REBUILD_SECONDS:
         out.append(f"rebuild with nothing changed: {result['rebuild']['seconds']:.1f} s, "
                    f"budget {REBUILD_SECONDS:g} s")

@@ -185,7 +185,7 @@ def notebook_failures(result: dict) -> list[str]:
         if r["run_s"] >= NOTEBOOK_SECONDS:
             out.append(f"notebook {r['path']}: {r['run_s']:.1f} s, budget {NOTEBOOK_SECONDS:g} s")
         if r["errors"]:
-            out.append(f"notebook {r['path']} raised: {r['errors'][0]}")
+            out.append(f"ERROR: notebook {r['path']} raised: {r['errors'][0]}")
     return out
 
 
@@ -197,7 +197,7 @@ def explorer_failures(result: dict) -> list[str]:
                 out.append(f"explorer {ex['title']!r} ({r['path']}): median update "
                            f"{ex['median_ms']:.1f} ms, budget {EXPLORER_MEDIAN_MS:g} ms")
         if r.get("explorer_error"):
-            out.append(f"explorers of {r['path']} could not be timed: {r['explorer_error']}")
+            out.append(f"ERROR: explorers of {r['path']} could not be timed: {r['explorer_error']}")
     return out
 
 
