@@ -190,7 +190,10 @@ def write_csv(results: list[Graded], out: Path) -> None:
         writer.writerow(CSV_COLUMNS)
         for g in results:
             for q in sorted(g.possible, key=_question_order):
-                note = "; ".join(n for n in (g.note, g.notes.get(q, "")) if n)
+                lost = g.scores.get(q, 0.0) < g.possible[q]
+                # A note on the notebook (it timed out, a cell was interrupted) goes
+                # with the questions that lost points.
+                note = "; ".join(n for n in (g.note if lost else "", g.notes.get(q, "")) if n)
                 writer.writerow([g.notebook, q, f"{g.scores.get(q, 0.0):g}",
                                  f"{g.possible[q]:g}", note])
 

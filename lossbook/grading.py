@@ -25,7 +25,8 @@ a clear message and fail the test case, never a crash of the grader.
 
 A *mistakes* mapping names typical wrong answers: each key is the message to
 show, each value the answer that mistake produces (computed in the test, for
-example the sum where the mean is right). The first mistake whose value
+example the sum where the mean is right); a list of ``(message, value)``
+pairs may repeat a message for several values. The first mistake whose value
 matches the learner's answer (same shape, equal within the tolerance, NaN
 matching NaN) is named in the feedback. When none matches, the feedback still
 says how the answer differs: its shape, NaN, the wrong sign, or a constant
@@ -432,6 +433,14 @@ def _not_numeric(value) -> str:
     return ""
 
 
+def _mistake_items(mistakes):
+    if not mistakes:
+        return []
+    if isinstance(mistakes, Mapping):
+        return list(mistakes.items())
+    return list(mistakes)  # (message, value) pairs: one message may name several values
+
+
 def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
     """Return ``(diagnosis, ok)`` for a numeric ``got_value`` against ``expected``."""
     got = _to_array(got_value)
@@ -440,7 +449,7 @@ def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
     exp = np.asarray(expected, dtype=float)
     if _matches(got, exp, rtol, atol):
         return "", True
-    for message, wrong in (mistakes or {}).items():
+    for message, wrong in _mistake_items(mistakes):
         wrong_arr = np.asarray(wrong, dtype=float)
         if _matches(wrong_arr, exp, rtol, atol):
             continue  # not a distinguishable mistake on this input
@@ -482,7 +491,9 @@ def check_call(env: Mapping, name: str, args: Sequence = (), kwargs: Mapping | N
     expected : float or array_like
         The right result, computed independently in the test.
     mistakes : mapping of str to float or array_like, optional
-        Message to show -> the result that mistake gives on these inputs.
+        Message to show -> the result that mistake gives on these inputs. A
+        list of ``(message, result)`` pairs works too, when one message
+        names several results.
     rtol, atol : float
         Tolerances of the comparison (:func:`numpy.allclose`).
 
