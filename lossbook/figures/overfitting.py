@@ -22,7 +22,7 @@ Figures:
 * :class:`RegularisationDemo`: the explorable figure over the L2 strength.
 
 All fits are computed when a demo is made; the ``draw`` methods only draw,
-over axes drawn once (:class:`lossbook.figures._frozen.FrozenAxes`), so that a
+over axes drawn once (:class:`lossbook.figures._backdrop.Backdrop`), so that a
 slider move redraws in well under 50 ms.
 
 Examples
@@ -39,11 +39,12 @@ True
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from ..diagnostics import early_stopping_epoch
 from ..models import History, mse_gd_path, polynomial_features, train_gd
 from ..plotting import COLORS, LINESTYLES
-from ._frozen import FrozenAxes
+from ._backdrop import Backdrop
 
 __all__ = [
     "true_function",
@@ -85,6 +86,12 @@ def _check_count(value, name: str, minimum: int) -> int:
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}.")
     return int(value)
+
+
+def _top_centre(fig, layer) -> tuple[float, float]:
+    """Figure-fraction coordinates of the top centre of a pasted axes (for its title)."""
+    box = layer.bbox
+    return (box.x0 + 0.5 * box.width) / fig.bbox.width, box.y1 / fig.bbox.height
 
 
 # --------------------------------------------------------------------------
@@ -303,7 +310,7 @@ class CapacityDemo:
             hist = self.paths[d]
             for e in self.epochs:
                 self._curves[d, e] = feats @ hist.weights[e - 1] + hist.biases[e - 1]
-        self._frozen = {}
+        self._backdrop = Backdrop(self._draw_static)
 
     def _check(self, degree, epochs):
         if degree not in self.paths:
@@ -352,23 +359,21 @@ class CapacityDemo:
     def draw(self, fig, degree: int, epochs: int) -> None:
         """Draw the frame for ``degree`` and ``epochs`` on an empty ``fig``."""
         degree, epochs = self._check(degree, epochs)
-        if degree not in self._frozen:
-            self._frozen[degree] = FrozenAxes(lambda f, d=degree: self._draw_static(f, d))
-        left, right = self._frozen[degree].overlay(fig)
+        left, right = self._backdrop.paste(fig, key=degree)
         z = np.clip(self._curves[degree, epochs], -50, 50)
-        left.plot(_GRID, z, color=COLORS["mse"], lw=2)
+        left.line(_GRID, z, color=COLORS["mse"], lw=2)
         hist = self.paths[degree]
         idx = self._idx[self._idx < epochs]
         idx = np.r_[idx, epochs - 1]
         e = hist.epochs[idx]
-        right.plot(e, hist.train_loss[idx], color=COLORS["train"], ls=LINESTYLES["train"], lw=2)
-        right.plot(e, hist.val_loss[idx], color=COLORS["validation"],
+        right.line(e, hist.train_loss[idx], color=COLORS["train"], ls=LINESTYLES["train"], lw=2)
+        right.line(e, hist.val_loss[idx], color=COLORS["validation"],
                    ls=LINESTYLES["validation"], lw=2)
         train, val = self.losses(degree, epochs)
         for value, key, marker in ((train, "train", "o"), (val, "validation", "s")):
-            right.plot([epochs], [np.clip(value, *_LOSS_YLIM)], ls="none", marker=marker, ms=6,
+            right.line([epochs], [np.clip(value, *_LOSS_YLIM)], ls="none", marker=marker, ms=6,
                        color=COLORS[key], markeredgecolor="black", zorder=4)
-        fx, fy = right.fraction(0.5, 1.0)
+        fx, fy = _top_centre(fig, right)
         fig.text(fx, fy + 0.02, f"epoch {epochs}: train {train:.3f}, val {val:.3f}",
                  ha="center", va="bottom", fontsize=9)
 
@@ -551,7 +556,7 @@ class EarlyStoppingDemo:
             raise ValueError(f"min_delta values must be >= 0; got {self.min_deltas}.")
         self._results = {(p, m): early_stopping_epoch(self.history.val_loss, p, m)
                          for p in self.patiences for m in self.min_deltas}
-        self._frozen = FrozenAxes(self._draw_static)
+        self._backdrop = Backdrop(lambda fig, key: self._draw_static(fig))
 
     def stopping(self, patience: int, min_delta: float) -> tuple[int, int]:
         """``(stop, best)`` as 1-based epochs; ``stop`` is the last epoch run."""
@@ -594,17 +599,18 @@ class EarlyStoppingDemo:
     def draw(self, fig, patience: int, min_delta: float) -> None:
         """Draw the frame for ``patience`` and ``min_delta`` on an empty ``fig``."""
         stop, best = self.stopping(patience, min_delta)
-        (panel,) = self._frozen.overlay(fig)
+        (panel,) = self._backdrop.paste(fig)
         n = self.history.num_epochs
         lo, hi = self.YLIM
         if stop < n:
-            panel.fill_between([stop + 0.5, n + 1], lo, hi, color="#888888", alpha=0.25)
-            panel.plot([stop + 0.5] * 2, [lo, hi], color="black", lw=1.2)
+            panel.patch(Rectangle((stop + 0.5, lo), n + 0.5 - stop, hi - lo, color="#888888",
+                                  alpha=0.25, lw=0))
+            panel.line([stop + 0.5] * 2, [lo, hi], color="black", lw=1.2)
         best_val = float(self.history.val_loss[best - 1])
-        panel.plot([best, stop + 0.5], [best_val - min_delta] * 2, color="black", ls="--", lw=1)
-        panel.plot([best], [best_val], ls="none", marker="*", ms=13, color=COLORS["highlight"],
+        panel.line([best, stop + 0.5], [best_val - min_delta] * 2, color="black", ls="--", lw=1)
+        panel.line([best], [best_val], ls="none", marker="*", ms=13, color=COLORS["highlight"],
                    markeredgecolor="black", zorder=4)
-        fx, fy = panel.fraction(0.5, 1.0)
+        fx, fy = _top_centre(fig, panel)
         ran = "runs all epochs" if stop == n else f"stops after epoch {stop}"
         fig.text(fx, fy + 0.02, f"patience {int(patience)}, min_delta {float(min_delta):g}: {ran}, "
                  f"restores epoch {best} (val {best_val:.3f})", ha="center", va="bottom",
@@ -661,7 +667,7 @@ class RegularisationDemo:
         feats = polynomial_features(_GRID, self.degree)
         self._curves = {v: feats @ h.w + h.b for v, h in self.paths.items()}
         self._idx = _curve_index(self.num_epochs)
-        self._frozen = FrozenAxes(self._draw_static)
+        self._backdrop = Backdrop(lambda fig, key: self._draw_static(fig))
 
     def losses(self, l2: float) -> tuple[float, float]:
         """Training and validation MSE at the end of the run with penalty ``l2``."""
@@ -702,17 +708,17 @@ class RegularisationDemo:
     def draw(self, fig, l2: float) -> None:
         """Draw the frame for ``l2`` on an empty ``fig``."""
         train, val = self.losses(l2)
-        left, right = self._frozen.overlay(fig)
-        left.plot(_GRID, np.clip(self._curves[float(l2)], -50, 50), color=COLORS["mse"], lw=2)
+        left, right = self._backdrop.paste(fig)
+        left.line(_GRID, np.clip(self._curves[float(l2)], -50, 50), color=COLORS["mse"], lw=2)
         h = self.paths[float(l2)]
         e = h.epochs[self._idx]
-        right.plot(e, h.train_loss[self._idx], color=COLORS["train"], ls=LINESTYLES["train"], lw=2)
-        right.plot(e, h.val_loss[self._idx], color=COLORS["validation"],
+        right.line(e, h.train_loss[self._idx], color=COLORS["train"], ls=LINESTYLES["train"], lw=2)
+        right.line(e, h.val_loss[self._idx], color=COLORS["validation"],
                    ls=LINESTYLES["validation"], lw=2)
-        fx, fy = left.fraction(0.5, 1.0)
+        fx, fy = _top_centre(fig, left)
         fig.text(fx, fy + 0.02, f"degree {self.degree}, λ = {l2:g}", ha="center", va="bottom",
                  fontsize=10)
-        fx, fy = right.fraction(0.5, 1.0)
+        fx, fy = _top_centre(fig, right)
         fig.text(fx, fy + 0.02, f"end: train {train:.3f}, val {val:.3f}", ha="center",
                  va="bottom", fontsize=9)
 
