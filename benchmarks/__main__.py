@@ -112,18 +112,23 @@ def main(argv=None) -> int:
     sections: dict[str, str] = {}
     failures: list[str] = []
     checked: dict[str, tuple[str, str, bool]] = {}
-    stamp = f"Measured {started}."
+
+    def stamp() -> str:
+        now = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        return (f"Measured {now}, load average {machine.load_average()} (1, 5, 15 min) "
+                "at the start: other processes slow the timings down.")
 
     # The losses first: they are the most sensitive to load, which the
     # notebook kernels and the build add to.
     if "losses" in args.only:
         from . import losses
 
+        here = stamp()
         print("Losses and gradients")
         result = losses.run(repeat=args.repeat)
         bad = losses.budget_failures(result)
         failures += bad
-        sections["losses"] = stamp + " " + losses.markdown(result)
+        sections["losses"] = here + "\n\n" + losses.markdown(result)
         rated = [r for r in result["rows"] if r["ratio"] is not None]
         if rated:
             worst = max(rated, key=lambda r: r["ratio"])
@@ -137,13 +142,14 @@ def main(argv=None) -> int:
     if "notebooks" in args.only or "explorers" in args.only:
         from . import notebooks
 
+        here = stamp()
         print("Notebooks (live, then static)" if not args.no_static else "Notebooks (live)")
         result = notebooks.run(args.notebooks, static=not args.no_static,
                                explorer_updates=args.updates)
         rows = result["rows"]
         if "notebooks" in args.only:
             failures += notebooks.notebook_failures(result)
-            sections["notebooks"] = stamp + " " + notebooks.notebooks_markdown(result)
+            sections["notebooks"] = here + "\n\n" + notebooks.notebooks_markdown(result)
             if rows:
                 worst = max(rows, key=lambda r: r["run_s"])
                 checked["Notebook, top to bottom"] = (
@@ -151,7 +157,7 @@ def main(argv=None) -> int:
                     f"(`{worst['path']}`)", not notebooks.notebook_failures(result))
         if "explorers" in args.only:
             failures += notebooks.explorer_failures(result)
-            sections["explorers"] = stamp + " " + notebooks.explorers_markdown(result)
+            sections["explorers"] = here + "\n\n" + notebooks.explorers_markdown(result)
             exs = [(ex, r["path"]) for r in rows for ex in r.get("explorers", [])]
             if exs:
                 ex, path = max(exs, key=lambda e: e[0]["median_ms"])
@@ -163,10 +169,11 @@ def main(argv=None) -> int:
     if "build" in args.only:
         from . import build
 
+        here = stamp()
         print("Book build")
         result = build.run(keep=args.keep_build)
         failures += build.failures(result)
-        sections["build"] = stamp + " " + build.markdown(result)
+        sections["build"] = here + "\n\n" + build.markdown(result)
         checked["Rebuild with nothing changed"] = (
             f"under {budgets.REBUILD_SECONDS:g} s", f"{result['rebuild']['seconds']:.1f} s",
             result["rebuild"]["seconds"] < budgets.REBUILD_SECONDS)
