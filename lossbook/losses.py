@@ -409,9 +409,10 @@ def log_softmax(logits, axis: int = -1):
 def _ce_inputs(y_true, logits, label_smoothing: float):
     """Validate cross-entropy input.
 
-    Returns ``(z, labels, q, eps)``: the (N, C) logits, and either integer
-    labels of shape (N,) (``q`` is None) or probability targets ``q`` of
-    shape (N, C) (``labels`` is None), and the label smoothing.
+    Returns ``(z, labels, q, q_sums, eps)``: the (N, C) logits, and either
+    integer labels of shape (N,) (``q`` and ``q_sums`` are None) or
+    probability targets ``q`` of shape (N, C) with their row sums (``labels``
+    is None), and the label smoothing.
     """
     z = as_float_array(logits, "logits", check_finite=False)
     check_logits_2d(z)
@@ -442,13 +443,13 @@ def _ce_inputs(y_true, logits, label_smoothing: float):
                 f"to {sums[worst]:.6g}. Normalise with y_true / y_true.sum(axis=1, "
                 "keepdims=True), or pass integer class labels of shape (N,)."
             )
-        return z, None, q, eps
+        return z, None, q, sums, eps
     if arr.ndim == 1 and arr.shape[0] != n:
         raise ValueError(
             f"y_true has {arr.shape[0]} labels but logits has {n} rows; "
             "give one class label per sample."
         )
-    return z, check_class_labels(arr, c), None, eps
+    return z, check_class_labels(arr, c), None, None, eps
 
 
 def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str = "mean"):
@@ -484,7 +485,7 @@ def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str =
     0.5137
     """
     check_reduction(reduction)
-    z, labels, q, eps = _ce_inputs(y_true, logits, label_smoothing)
+    z, labels, q, q_sums, eps = _ce_inputs(y_true, logits, label_smoothing)
     n, c = z.shape
     # With m the row maximum and s = sum_k exp(z_k - m), log softmax(z)_k is
     # (z_k - m) - log s, so for a target distribution q (smoothed):
@@ -495,7 +496,7 @@ def cross_entropy(y_true, logits, label_smoothing: float = 0.0, reduction: str =
         smooth = (eps / c) * _row_sum(shifted)  # the uniform part of q
     if labels is None:
         values = np.einsum("ij,ij->i", q, shifted)
-        weight = _row_sum(q)  # 1 up to rounding
+        weight = q_sums  # 1 up to rounding
     else:
         values = shifted[np.arange(n), labels]
         weight = 1.0
@@ -518,7 +519,7 @@ def cross_entropy_grad(y_true, logits, label_smoothing: float = 0.0):
     >>> cross_entropy_grad([1], [[0.0, 0.0]])
     array([[ 0.5, -0.5]])
     """
-    z, labels, q, eps = _ce_inputs(y_true, logits, label_smoothing)
+    z, labels, q, q_sums, eps = _ce_inputs(y_true, logits, label_smoothing)
     n, c = z.shape
     g = np.subtract(z, _row_max(z)[:, None])
     np.exp(g, out=g)
