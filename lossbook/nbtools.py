@@ -12,7 +12,8 @@ Usage (from the repository root)::
 
 ``pin`` executes the notebook top to bottom in a fresh kernel (in the
 notebook's folder, as nbval and the book do), then writes it back with the
-outputs of pinned cells only and no execution counts.
+outputs of pinned cells only, numbered 1, 2, ... (nbval compares only cells
+that have an execution count), and no other execution counts.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def is_pinned(cell) -> bool:
 
 def stray_outputs(nb) -> list[int]:
     """Indices of code cells that carry outputs or counts without being pinned,
-    or are pinned but carry no output.
+    or are pinned but carry no output or no execution count.
 
     Examples
     --------
@@ -65,7 +66,8 @@ def stray_outputs(nb) -> list[int]:
     >>> nb = new_notebook(cells=[
     ...     new_code_cell("x = 1"),
     ...     new_code_cell("print(x)", outputs=[out]),                            # stray
-    ...     new_code_cell("print(f'{x:.4f}')", outputs=[out], metadata={"tags": [PIN_TAG]}),
+    ...     new_code_cell("print(f'{x:.4f}')", outputs=[out], execution_count=1,
+    ...                   metadata={"tags": [PIN_TAG]}),                          # pinned
     ...     new_code_cell("print(2)", metadata={"tags": [PIN_TAG]})])            # pinned, empty
     >>> stray_outputs(nb)
     [1, 3]
@@ -75,7 +77,7 @@ def stray_outputs(nb) -> list[int]:
         if cell.cell_type != "code":
             continue
         if is_pinned(cell):
-            if not cell.get("outputs"):
+            if not cell.get("outputs") or cell.get("execution_count") is None:
                 bad.append(i)
         elif cell.get("outputs") or cell.get("execution_count") is not None:
             bad.append(i)
@@ -83,7 +85,12 @@ def stray_outputs(nb) -> list[int]:
 
 
 def strip(nb) -> None:
-    """Remove every output but the pinned ones, and all execution counts.
+    """Remove every output but the pinned ones, and every unpinned execution count.
+
+    Pinned cells are numbered 1, 2, 3, ... in order: nbval only compares the
+    output of a cell that has an execution count ("Unrun reference cell has
+    outputs" otherwise), and numbering them afresh keeps the file the same
+    however often the notebook is pinned.
 
     Examples
     --------
@@ -94,19 +101,24 @@ def strip(nb) -> None:
     ...                                        metadata={"tags": [PIN_TAG]})])
     >>> strip(nb)
     >>> [len(c.outputs) for c in nb.cells], [c.execution_count for c in nb.cells]
-    ([0, 1], [None, None])
-    >>> nb.cells[1].outputs[0].execution_count is None
-    True
+    ([0, 1], [None, 1])
+    >>> nb.cells[1].outputs[0].execution_count
+    1
     """
+    count = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
+        cell.metadata.pop("execution", None)  # run timestamps: noise in a diff
+        if is_pinned(cell):
+            count += 1
+            cell.execution_count = count
+        else:
+            cell.execution_count = None
+            cell.outputs = []
         for out in cell.get("outputs", []):
             if "execution_count" in out:
-                out["execution_count"] = None
-        if not is_pinned(cell):
-            cell.outputs = []
+                out["execution_count"] = cell.execution_count
     nb.metadata.pop("widgets", None)
 
 

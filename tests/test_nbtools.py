@@ -10,7 +10,8 @@ from lossbook.nbtools import PIN_TAG
 
 
 def pinned(source, outputs=()):
-    return new_code_cell(source, outputs=list(outputs), metadata={"tags": [PIN_TAG]})
+    return new_code_cell(source, outputs=list(outputs), execution_count=1,
+                         metadata={"tags": [PIN_TAG]})
 
 
 def notebook():
@@ -34,6 +35,13 @@ def test_stray_outputs_finds_outputs_counts_and_empty_pins():
     assert nbtools.stray_outputs(nb) == [1, 2, 3]
 
 
+def test_a_pinned_output_without_an_execution_count_is_stray():
+    # nbval refuses such a cell ("Unrun reference cell has outputs").
+    nb = notebook()
+    nb.cells[3].execution_count = None
+    assert 3 in nbtools.stray_outputs(nb)
+
+
 def test_strip_keeps_only_pinned_outputs_and_drops_counts_and_widget_state():
     nb = notebook()
     nb.cells[3].execution_count = 7
@@ -41,7 +49,8 @@ def test_strip_keeps_only_pinned_outputs_and_drops_counts_and_widget_state():
     assert nbtools.stray_outputs(nb) == []
     assert [len(c.get("outputs", [])) for c in nb.cells] == [0, 0, 0, 1, 0]
     assert nb.cells[3].outputs[0].text == "1.6094\n"
-    assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    counts = [c.get("execution_count") for c in nb.cells if c.cell_type == "code"]
+    assert counts == [None, None, 1, None]   # only the pinned cell, numbered afresh
     assert "widgets" not in nb.metadata
 
 
