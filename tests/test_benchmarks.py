@@ -84,3 +84,14 @@ def test_a_notebook_and_its_explorer_are_timed(tmp_path):
     assert ex["title"] == "A line" and ex["frames"] == 6 and ex["updates"] == 20
     assert 0 < ex["median_ms"] <= ex["worst_ms"]
     assert nbformat.read(path, as_version=4) == nb  # the notebook file is left as it was
+
+
+def test_budget_rows_of_parts_not_run_are_kept():
+    first = cli._replace_sections("", {"budgets": cli._budget_table(
+        {"Rebuild with nothing changed": ("under 20 s", "12.0 s", True),
+         "Loss time / fastest library": ("at most 1.5x", "2.0x", False)}, "", ["build", "losses"],
+        "monday")})
+    table = cli._budget_table({"Loss time / fastest library": ("at most 1.5x", "1.2x", True)},
+                              first, ["losses"], "tuesday")
+    assert "| Rebuild with nothing changed | under 20 s | 12.0 s | ok | monday |" in table
+    assert "1.2x | ok | tuesday" in table and "2.0x" not in table
