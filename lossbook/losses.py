@@ -99,14 +99,8 @@ def _row_max(z: np.ndarray) -> np.ndarray:
 
 
 def _row_sum(z: np.ndarray) -> np.ndarray:
-    """Sum of each row of a 2-D array (a loop over the columns for a few classes)."""
-    n, c = z.shape
-    if c == 0 or c > 32:
-        return z.sum(axis=1)
-    total = z[:, 0].copy()
-    for k in range(1, c):
-        np.add(total, z[:, k], out=total)
-    return total
+    """Sum of each row of a 2-D array (``einsum`` is several times faster than ``z.sum(axis=1)``)."""
+    return np.einsum("ij->i", z)
 
 
 # --------------------------------------------------------------------------
