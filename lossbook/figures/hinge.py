@@ -109,6 +109,14 @@ def draw_hinge_family(fig):
     The background marks the three regions: wrong side (:math:`m < 0`),
     right side but inside the margin (:math:`0 \\le m < 1`), and safe
     (:math:`m \\ge 1`), where the hinge is exactly zero.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure()
+    >>> [line.get_label() for line in draw_hinge_family(fig).get_lines()][1:]
+    ['hinge  max(0, 1 - m)', 'squared hinge  max(0, 1 - m)²']
+    >>> plt.close(fig)
     """
     m = np.linspace(-2.0, 3.0, 501)
     ax = fig.add_subplot()
@@ -147,6 +155,12 @@ def make_blobs(n_per_class: int = 20, seed: int = 0):
     -------
     X : ndarray, shape (2 * n_per_class, 2)
     y : ndarray, shape (2 * n_per_class,), values -1.0 and +1.0
+
+    Examples
+    --------
+    >>> X, y = make_blobs(n_per_class=3)
+    >>> X.shape, y.tolist()
+    ((6, 2), [1.0, 1.0, 1.0, -1.0, -1.0, -1.0])
     """
     if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) or n_per_class < 1:
         raise ValueError(f"n_per_class must be a whole number >= 1; got {n_per_class!r}.")
@@ -186,6 +200,13 @@ def margin_report(X, y, angle, offset) -> dict:
         (hinge of each point), ``mean_loss``, and boolean masks ``inside``
         (margin below 1: the points that cost something) and
         ``misclassified`` (margin below 0).
+
+    Examples
+    --------
+    >>> X = np.array([[2.0, 0.0], [0.5, 0.0], [-3.0, 0.0]])
+    >>> rep = margin_report(X, np.array([1.0, 1.0, 1.0]), angle=0, offset=0.0)
+    >>> rep["margins"].tolist(), rep["losses"].tolist(), rep["misclassified"].tolist()
+    ([2.0, 0.5, -3.0], [0.0, 0.5, 4.0], [False, False, True])
     """
     X, y = _check_data(X, y)
     w, b = unit_classifier(angle, offset)
@@ -203,7 +224,14 @@ def margin_report(X, y, angle, offset) -> dict:
 
 
 def best_unit_boundary(X, y, angles=ANGLES, offsets=OFFSETS):
-    """The (angle, offset) of the grid with the lowest mean hinge loss, and that loss."""
+    """The (angle, offset) of the grid with the lowest mean hinge loss, and that loss.
+
+    Examples
+    --------
+    >>> angle, offset, loss = best_unit_boundary(*make_blobs())
+    >>> angle, offset, round(loss, 3)
+    (40.0, 0.5, 0.073)
+    """
     X, y = _check_data(X, y)
     angles = [_check_number(a, "angle") for a in angles]
     offsets = [_check_number(c, "offset") for c in offsets]
@@ -291,6 +319,15 @@ def draw_classifier(fig, angle=0, offset=0.0):
     Points inside the margin are ringed; points on the wrong side are also
     crossed. The axes, data and hinge curve are drawn once (see
     :class:`lossbook.figures._backdrop.Backdrop`), so a redraw is fast.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(6.4, 3.6), dpi=80)
+    >>> _ = draw_classifier(fig, angle=40, offset=0.5)
+    >>> sorted(a.get_text() for a in fig.artists if hasattr(a, "get_text") and "inside" in a.get_text())
+    ['7 inside the margin, 0 misclassified']
+    >>> plt.close(fig)
     """
     X, y = _DATA
     rep = margin_report(X, y, angle, offset)
@@ -343,7 +380,14 @@ def classifier_alt(angle=0, offset=0.0) -> str:
 
 
 def classifier_explorer(angles=ANGLES, offsets=OFFSETS) -> Explorer:
-    """The chapter's explorable figure: sliders for the angle and the offset of the boundary."""
+    """The chapter's explorable figure: sliders for the angle and the offset of the boundary.
+
+    Examples
+    --------
+    >>> ex = classifier_explorer()
+    >>> len(ex.params["angle"]) * len(ex.params["offset"]), ex.initial
+    (45, {'angle': 0, 'offset': 0.0})
+    """
     return Explorer(
         draw_classifier,
         {"angle": list(angles), "offset": list(offsets)},
@@ -364,6 +408,16 @@ def draw_svm(fig, X, y, w, b, title="Linear SVM"):
     :math:`w \\cdot x + b = \\pm 1` (at distance :math:`1/\\|w\\|`), ringing the
     support vectors: the points with margin :math:`y f \\le 1` (up to 1e-6),
     the only ones whose subgradient is not zero.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> X, y = make_blobs()
+    >>> fig = plt.figure()
+    >>> ax = draw_svm(fig, X, y, [0.6916, 0.7892], -0.5738)
+    >>> ax.get_title()
+    'Linear SVM: margin half-width 1/||w|| = 0.953'
+    >>> plt.close(fig)
     """
     X, y = _check_data(X, y)
     w = np.asarray(w, dtype=float)
