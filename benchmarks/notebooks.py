@@ -235,9 +235,10 @@ def notebooks_markdown(result: dict) -> str:
 
 def explorers_markdown(result: dict) -> str:
     baselines = sorted(r["baseline_ms"] for r in result["rows"] if r.get("baseline_ms"))
-    base = (f" For scale, an explorer that draws a single line on one axes takes "
-            f"{baselines[len(baselines) // 2]:.1f} ms per update on this machine (median over "
-            f"the kernels): the fixed cost of redrawing and encoding a frame."
+    base = (f" For scale, a plain explorer that redraws one line on fresh axes takes "
+            f"{baselines[len(baselines) // 2]:.1f} ms per update in the same kernels (median): "
+            "the cost of drawing a whole figure and encoding it, which an explorer that "
+            "pre-renders its fixed parts can beat."
             if baselines else "")
     lines = [
         f"One update = the callback a slider move runs in a live kernel (recompute, "
