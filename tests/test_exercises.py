@@ -51,6 +51,14 @@ def test_exercise_is_in_sync_with_its_solution(built, name):
         "`python -m lossbook.exercises`")
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_otter_grades_the_solution_with_full_marks(tmp_path, name):
+    """otter assign's own check: it grades the solution notebook with every test
+    (hidden ones included) in a kernel, and raises unless it scores full marks."""
+    assigned = exercises.assign(name, tmp_path, verify=True)
+    assert assigned.zip_path.is_file()
+
+
 def test_out_of_sync_detects_an_edited_exercise(tmp_path):
     name = NAMES[0]
     nb = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
