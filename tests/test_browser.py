@@ -52,8 +52,13 @@ INSTALL_HINT = ("install Debian's Chromium with `sudo apt-get install chromium` 
                 "tests drive /usr/bin/chromium through Playwright; they never download a browser)")
 PAGES = bs.page_paths()
 SERIOUS = {"serious", "critical"}
-#: How long a quiz waits before it typesets its math (jupyterquiz: 500 ms), plus margin.
-QUIZ_SETTLE_MS = 800
+#: A quiz typesets its math 500 ms after its script runs (jupyterquiz); wait at
+#: least this long after the page has loaded, and at most QUIZ_TIMEOUT_MS for
+#: its math to be typeset.
+QUIZ_SETTLE_MS = 600
+QUIZ_TIMEOUT_MS = 5000
+JS_QUIZ_TEX_LEFT = r"""() => Array.from(document.querySelectorAll('div[data-shufflequestions]'))
+    .some(q => /\\[(\[]/.test(q.textContent))"""
 
 
 def _unavailable(reason: str):
@@ -201,6 +206,10 @@ def _settle(page):
                      ? MathJax.startup.promise.then(() => true) : false""")
     if page.locator("div[data-shufflequestions]").count():
         page.wait_for_timeout(QUIZ_SETTLE_MS)
+        try:
+            page.wait_for_function(f"() => !({JS_QUIZ_TEX_LEFT})()", timeout=QUIZ_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - the raw-TeX check then reports what is left
+            pass
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
