@@ -158,11 +158,17 @@ def run(notebooks: list[Path] | None = None, static: bool = True,
     paths = notebooks or course_notebooks(ROOT)
     rows = []
     for path in paths:
-        row = run_notebook(path, static=False, explorer_updates=explorer_updates)
-        if static:
-            row["static_run_s"] = run_notebook(path, static=True)["run_s"]
+        try:
+            row = run_notebook(path, static=False, explorer_updates=explorer_updates)
+            if static:
+                row["static_run_s"] = run_notebook(path, static=True)["run_s"]
+        except Exception as exc:  # a dead kernel, a timeout, an unreadable notebook
+            nan = float("nan")
+            row = {"path": str(path), "static": static, "kernel_start_s": nan, "run_s": nan,
+                   "static_run_s": nan, "cells": 0, "explorers": [], "explorer_error": None,
+                   "errors": [f"{type(exc).__name__}: {exc}"[:300]]}
         rows.append(row)
-        flag = "" if row["run_s"] < NOTEBOOK_SECONDS else "  OVER BUDGET"
+        flag = "  OVER BUDGET" if row["run_s"] >= NOTEBOOK_SECONDS else ""
         if row["errors"]:
             flag += f"  ERRORS: {row['errors'][0]}"
         static_text = f", static {row['static_run_s']:.2f} s" if static else ""
