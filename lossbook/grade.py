@@ -12,10 +12,10 @@ folder stands for every notebook under it.
 
 Each notebook is graded by otter-grader with the exercise's hidden tests, in
 its own process, under a time limit (``--timeout``, 60 seconds by default). A
-cell that runs longer than a third of the limit is interrupted and grading goes on
-with the next cell, so a loop that never ends costs the learner that question,
-not the whole notebook. The learner's notebook is never modified: a copy is
-graded.
+cell that runs longer than a third of the limit is interrupted and grading
+goes on with the next cell, so a loop that never ends costs the learner that
+question, not the whole notebook. The learner's notebook is never modified: a
+copy is graded.
 
 The scores go to a CSV file (``--out``, default ``scores.csv``) with the
 columns ``notebook,question,score,possible,note``, one row per question, and a
