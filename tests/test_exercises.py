@@ -82,6 +82,9 @@ def test_solution_follows_the_pattern(name):
         "# Solution: ")
     by_id = {c.get("id"): c for c in nb.cells}
     questions = exercises.read_questions(nb)
+    stated = re.search(r"\*\*Points:\*\* (\d+)", "\n".join(c.source for c in nb.cells))
+    assert stated, "the introduction states the exercise's **Points:**"
+    assert int(stated.group(1)) == sum(q.points for q in questions)
     assert [q.name for q in questions] == [f"q{i}" for i in range(1, len(questions) + 1)]
     for q in questions:
         assert q.points, f"{q.name} has no points"
