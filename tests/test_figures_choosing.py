@@ -245,6 +245,8 @@ def test_pytorch_claims():
     logits[0, 0] = 12.0
     double = torch.nn.CrossEntropyLoss()(torch.softmax(logits, dim=1), torch.tensor([0]))
     assert double.item() == pytest.approx(1.4612, abs=1e-4)
+    with pytest.raises(RuntimeError):            # BCELoss refuses logits outside [0, 1]
+        torch.nn.BCELoss()(torch.tensor([3.0]), torch.tensor([1.0]))
 
 
 def _keras():
