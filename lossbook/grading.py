@@ -122,6 +122,9 @@ def _fmt(value: Any, *, as_input: bool = False) -> str:
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         return _fmt_float(float(value))
+    if isinstance(value, tuple) and len(value) <= _MAX_SHOWN:
+        inner = ", ".join(_fmt(v, as_input=as_input) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     try:
         arr = np.asarray(value)
     except Exception:  # a ragged list, an object without an array form
@@ -346,20 +349,30 @@ def _call(func, name: str, args: Sequence, kwargs: Mapping, expect_error=None):
 
 
 def _to_array(value):
-    """``value`` as a float array, or ``None`` when it is not numeric."""
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
+    """``(values, none)``: ``value`` as a float array, and where it holds ``None``
+    (a tuple such as ``(None, 3)``, as early stopping returns); ``None`` when it
+    is not numeric."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None or value is Ellipsis:
         return None
+    if isinstance(value, (list, tuple)) and any(v is None for v in value):
+        try:
+            arr = np.array([np.nan if v is None else float(v) for v in value])
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return arr, np.array([v is None for v in value])
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):
         return None
-    return arr
+    return arr, np.zeros(arr.shape, dtype=bool)
 
 
-def _matches(got: np.ndarray, target: np.ndarray, rtol: float, atol: float) -> bool:
-    return got.shape == target.shape and bool(
-        np.allclose(got, target, rtol=rtol, atol=atol, equal_nan=True)
-    )
+def _matches(got, target, rtol: float, atol: float) -> bool:
+    (a, a_none), (b, b_none) = got, target
+    if a.shape != b.shape or not np.array_equal(a_none, b_none):
+        return False
+    keep = ~a_none
+    return bool(np.allclose(a[keep], b[keep], rtol=rtol, atol=atol, equal_nan=True))
 
 
 def _ratio_text(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
@@ -427,8 +440,7 @@ def _not_numeric(value) -> str:
         return "`...`"
     if isinstance(value, (str, bytes)):
         return f"the text {value!r}"
-    arr = _to_array(value)
-    if arr is None or arr.dtype.kind not in "biuf":
+    if _to_array(value) is None:
         return f"a {_type_name(value)}, not a number or an array of numbers"
     return ""
 
@@ -443,22 +455,37 @@ def _mistake_items(mistakes):
 
 def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
     """Return ``(diagnosis, ok)`` for a numeric ``got_value`` against ``expected``."""
-    got = _to_array(got_value)
-    if got is None or got.dtype.kind not in "biuf":
+    got_n = _to_array(got_value)
+    if got_n is None:
         return (f"It is a {_type_name(got_value)}, not a number or an array of numbers."), False
-    exp = np.asarray(expected, dtype=float)
-    if _matches(got, exp, rtol, atol):
+    exp_n = _to_array(expected)
+    if exp_n is None:
+        raise TypeError(f"expected must be a number or an array of numbers; got {expected!r}")
+    if _matches(got_n, exp_n, rtol, atol):
         return "", True
+    got, got_none = got_n
+    exp, exp_none = exp_n
     for message, wrong in _mistake_items(mistakes):
-        wrong_arr = np.asarray(wrong, dtype=float)
-        if _matches(wrong_arr, exp, rtol, atol):
+        wrong_n = _to_array(wrong)
+        if wrong_n is None or _matches(wrong_n, exp_n, rtol, atol):
             continue  # not a distinguishable mistake on this input
-        if _matches(got, wrong_arr, rtol, atol):
-            ratio = _ratio_text(got, exp, rtol, atol)
+        if _matches(got_n, wrong_n, rtol, atol):
+            ratio = "" if exp_none.any() else _ratio_text(got, exp, rtol, atol)
             return (ratio + " " + message).strip(), False
     if got.shape != exp.shape:
         return _shape_text(got, exp, rtol, atol), False
-    finite = np.isfinite(exp)
+    differ = np.flatnonzero(got_none != exp_none)
+    if differ.size:
+        i = int(differ[0])
+
+        def entry(value, arr):
+            return _fmt(value[i] if isinstance(value, (list, tuple)) else arr[i])
+
+        if got_none[i]:
+            return (f"Entry {i} is None, but the right value there is "
+                    f"{entry(expected, exp)}."), False
+        return f"Entry {i} is {entry(got_value, got)}, but the right value there is None.", False
+    finite = np.isfinite(exp) & ~exp_none
     if np.any(~np.isfinite(got) & finite):
         bad = "nan" if np.any(np.isnan(got) & finite) else "inf"
         return (
@@ -466,6 +493,8 @@ def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
             "from an overflow (np.exp(1000) is inf, and inf / inf is nan), from the log of 0 "
             "or of a negative number, or from 0 / 0."
         ), False
+    if exp_none.any():
+        return "", False
     return _ratio_text(got, exp, rtol, atol), False
 
 

@@ -285,3 +285,19 @@ def test_score_report_shows_each_question_and_the_total():
 
 def test_score_report_is_empty_while_otter_grades():
     assert score_report(None) is None
+
+
+def test_results_holding_none_are_compared_entry_by_entry():
+    """early_stopping_epoch returns (stop_epoch, best_epoch), with None for 'never stops'."""
+    assert check_call({"f": lambda: (None, 2)}, "f", (), expected=(None, 2)) == (None, 2)
+    text = feedback(check_call, {"f": lambda: (5, 2)}, "f", (), expected=(None, 2))
+    assert text == ("f() returned (5, 2), but the right value is (None, 2). Entry 0 is 5, but "
+                    "the right value there is None.")
+    text = feedback(check_call, {"f": lambda: (None, 2)}, "f", (), expected=(4, 2))
+    assert text.endswith("Entry 0 is None, but the right value there is 4.")
+    off_by_one = {"Did you stop one epoch late? Count the epochs from 0.": (5, 2)}
+    text = feedback(check_call, {"f": lambda: (5, 2)}, "f", (), expected=(4, 2),
+                    mistakes=off_by_one)
+    assert text.endswith("Did you stop one epoch late? Count the epochs from 0.")
+    assert feedback(check_call, {"f": lambda: (None, 3)}, "f", (), expected=(None, 2)) == (
+        "f() returned (None, 3), but the right value is (None, 2).")
