@@ -33,3 +33,18 @@ def test_notebook_carries_only_pinned_outputs(path):
 
 def test_there_are_notebooks_to_check():
     assert len(NOTEBOOKS) >= 22
+
+
+CHAPTERS = [p for p in NOTEBOOKS if p.parent.name == "chapters"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_opens_in_colab(path):
+    """Colab's launch button opens a notebook alone, without the course package:
+    the first code cell fetches the course there, and is hidden in the book."""
+    nb = nbformat.read(path, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert 'if "google.colab" in sys.modules:' in first.source, (
+        f"{path.name}: the first code cell must be the Colab set-up cell (see chapters/01_introduction.ipynb)")
+    assert "pip install" in first.source and "%cd /content/course/chapters" in first.source
+    assert "remove-cell" in first.metadata.get("tags", [])
