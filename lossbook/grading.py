@@ -753,3 +753,56 @@ def score_report(results) -> ScoreReport | None:
         rows.append((name, float(test_file.score), float(test_file.possible),
                      "" if test_file.passed_all else _first_feedback(test_file)))
     return ScoreReport(rows)
+
+
+# --------------------------------------------------------------------------
+# An error whose message says how to fix the input
+# --------------------------------------------------------------------------
+
+
+def check_raises_saying(env: Mapping, name: str, args: Sequence = (),
+                        kwargs: Mapping | None = None, *, says: Sequence[str],
+                        error: type[BaseException] = ValueError, why: str = ""):
+    """Like :func:`check_raises`, and the error's message must mention one of ``says``.
+
+    An error should tell the caller how to fix the input, not only that it is
+    wrong. The message passes when it contains one of the strings ``says``,
+    ignoring case and spaces (``"2*y - 1"`` matches ``"2 * y - 1"``).
+
+    Examples
+    --------
+    >>> def hinge(y_true, scores, reduction="mean"):
+    ...     raise ValueError("bad labels")
+    >>> try:
+    ...     check_raises_saying({"hinge": hinge}, "hinge", ([0, 1], [0.5, 2.0]), says=["-1"],
+    ...                         why="Say how to convert them: y_true = 2 * y_true - 1.")
+    ... except Feedback as fb:
+    ...     print(fb)
+    hinge([0, 1], [0.5, 2.0]) raised ValueError('bad labels'), a message that does not say \
+how to fix the input: it should mention '-1'. Say how to convert them: y_true = 2 * y_true - 1.
+    """
+    import functools
+
+    check_raises(env, name, args, kwargs, error=error, why=why)
+    kwargs = dict(kwargs or {})
+    func = _require_function(env, name)
+    raised: list = []
+
+    @functools.wraps(func)
+    def recording(*a, **k):
+        try:
+            return func(*a, **k)
+        except error as exc:
+            raised.append(exc)
+            raise
+
+    _call(recording, name, args, kwargs, expect_error=error)
+    message = str(raised[-1]) if raised else ""
+    squeezed = "".join(message.lower().split())
+    if any("".join(s.lower().split()) in squeezed for s in says):
+        return
+    options = " or ".join(repr(s) for s in says)
+    raise Feedback(
+        f"{_describe_call(name, args, kwargs)} raised {error.__name__}({message!r}), a message "
+        f"that does not say how to fix the input: it should mention {options}. {why}".strip()
+    )
