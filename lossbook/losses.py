@@ -133,7 +133,8 @@ def mse(y_true, y_pred, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, yp = _pair(y_true, y_pred, check_finite=False)
-    d = np.subtract(yp, yt, out=np.empty_like(yp))
+    with np.errstate(invalid="ignore"):  # inf - inf: refused just below, by _finish
+        d = np.subtract(yp, yt, out=np.empty_like(yp))
     np.multiply(d, d, out=d)
     return _finish(d, float(d.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
@@ -164,7 +165,8 @@ def mae(y_true, y_pred, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, yp = _pair(y_true, y_pred, check_finite=False)
-    a = np.subtract(yp, yt, out=np.empty_like(yp))
+    with np.errstate(invalid="ignore"):  # inf - inf: refused just below, by _finish
+        a = np.subtract(yp, yt, out=np.empty_like(yp))
     np.abs(a, out=a)
     return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
@@ -212,18 +214,24 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
     delta = check_positive(delta, "delta")
     yt, yp = _pair(y_true, y_pred, check_finite=False)
     # With c = min(|r|, delta): 0.5 c^2 + delta (|r| - c), the same two pieces.
-    a = np.subtract(yp, yt, out=np.empty_like(yp))
+    with np.errstate(invalid="ignore"):  # inf - inf: refused at the end, by _finish
+        a = np.subtract(yp, yt, out=np.empty_like(yp))
     np.abs(a, out=a)
-    c = np.minimum(a, delta, out=np.empty_like(a))
-    np.subtract(a, c, out=a)  # the part of |r| beyond delta
-    np.multiply(c, c, out=c)
-    if reduction != "none":  # two sums instead of two more passes over the data
-        total = delta * float(a.sum()) + 0.5 * float(c.sum())
-        return _finish(a, total, reduction, (yt, "y_true"), (yp, "y_pred"))
-    a *= delta
-    c *= 0.5
-    a += c
-    return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
+    if reduction == "none":
+        c = np.minimum(a, delta)
+        np.subtract(a, c, out=a)  # the part of |r| beyond delta
+        a *= delta
+        c *= c
+        c *= 0.5
+        a += c
+        return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
+    # The mean and the sum need sums only, so one array serves: sum |r|, then
+    # clip it to c in place. Where |r| <= delta the two sums share their terms.
+    sum_abs = float(a.sum())
+    np.minimum(a, delta, out=a)
+    c = a.reshape(-1)
+    total = delta * (sum_abs - float(c.sum())) + 0.5 * float(np.einsum("i,i->", c, c))
+    return _finish(a, total, reduction, (yt, "y_true"), (yp, "y_pred"))
 
 
 def huber_grad(y_true, y_pred, delta: float = 1.0):
@@ -307,15 +315,24 @@ def binary_cross_entropy(y_true, probs, reduction: str = "mean"):
     _check_binary_targets(yt)
     with np.errstate(divide="ignore"):
         log_p = np.log(p, out=np.empty_like(p))
-        log_1mp = np.negative(p, out=np.empty_like(p))
-        np.log1p(log_1mp, out=log_1mp)
     np.maximum(log_p, LOG_CLAMP, out=log_p)
+    one_minus_y = np.subtract(1.0, yt, out=np.empty_like(yt))
+    if reduction != "none":
+        # Sums of products need no third array; both are <= 0, so nothing cancels.
+        y1, lp = yt.reshape(-1), log_p.reshape(-1)
+        total = float(np.einsum("i,i->", y1, lp))
+        with np.errstate(divide="ignore"):
+            np.log1p(np.negative(p, out=log_p), out=log_p)
+        np.maximum(log_p, LOG_CLAMP, out=log_p)
+        total += float(np.einsum("i,i->", one_minus_y.reshape(-1), lp))
+        return _mean(-total, p.size) if reduction == "mean" else -total
+    with np.errstate(divide="ignore"):
+        log_1mp = np.log1p(np.negative(p))
     np.maximum(log_1mp, LOG_CLAMP, out=log_1mp)
     log_p *= yt
-    one_minus_y = np.subtract(1.0, yt, out=np.empty_like(yt))
     log_1mp *= one_minus_y
     log_p += log_1mp
-    return reduce(np.negative(log_p, out=log_p), reduction)
+    return np.negative(log_p, out=log_p)
 
 
 def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
@@ -334,17 +351,27 @@ def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
     1.6094
     """
     check_reduction(reduction)
-    yt, z = _pair(y_true, logits, "y_true", "logits")
-    _check_binary_targets(yt)
-    values = np.abs(z, out=np.empty_like(z))
-    np.negative(values, out=values)
-    np.exp(values, out=values)
-    np.log1p(values, out=values)  # log(1 + exp(-|z|))
-    tmp = np.multiply(z, yt, out=np.empty_like(z))
-    values -= tmp
-    np.maximum(z, 0.0, out=tmp)
-    values += tmp
-    return reduce(values, reduction)
+    yt, z = _pair(y_true, logits, "y_true", "logits", check_finite=False)
+    _check_binary_targets(yt)  # also refuses NaN and infinity in y_true
+    if reduction == "none":
+        check_finite_values(z, "logits")  # for the mean and the sum: checked after
+    soft = np.copysign(z, -1.0, out=np.empty_like(z))  # -|z| in one pass
+    np.exp(soft, out=soft)
+    np.log1p(soft, out=soft)  # log(1 + exp(-|z|))
+    linear = np.multiply(z, yt, out=np.empty_like(z))
+    if reduction == "none":
+        soft -= linear
+        np.maximum(z, 0.0, out=linear)
+        soft += linear
+        return soft
+    # max(z, 0) - z y >= 0 for targets in [0, 1], as is the soft part: summed
+    # apart, nothing cancels, and the first array is free for the second part.
+    total = float(soft.sum())
+    np.maximum(z, 0.0, out=soft)
+    with np.errstate(invalid="ignore"):  # inf - inf: refused just below, by _finish
+        soft -= linear
+    total += float(soft.sum())
+    return _finish(soft, total, reduction, (z, "logits"))  # NaN and infinity propagate
 
 
 def binary_cross_entropy_with_logits_grad(y_true, logits):
@@ -552,7 +579,14 @@ def hinge(y_true, scores, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, s = _hinge_pair(y_true, scores)
-    return reduce(np.maximum(0.0, 1.0 - yt * s), reduction)
+    return reduce(_hinge_values(yt, s), reduction)
+
+
+def _hinge_values(yt: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """max(0, 1 - y f), in one new array."""
+    m = np.multiply(yt, s, out=np.empty_like(s))
+    np.subtract(1.0, m, out=m)
+    return np.maximum(m, 0.0, out=m)
 
 
 def squared_hinge(y_true, scores, reduction: str = "mean"):
@@ -565,7 +599,8 @@ def squared_hinge(y_true, scores, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, s = _hinge_pair(y_true, scores)
-    return reduce(np.maximum(0.0, 1.0 - yt * s) ** 2, reduction)
+    m = _hinge_values(yt, s)
+    return reduce(np.multiply(m, m, out=m), reduction)
 
 
 def hinge_grad(y_true, scores):

@@ -275,3 +275,12 @@ def test_reduce_and_check_reduction():
     assert V.reduce(values, "sum") == 9.0
     assert V.reduce(values, "none") is values
     assert V.REDUCTIONS == ("mean", "sum", "none")
+
+
+@pytest.mark.parametrize("func", [lossbook.mse, lossbook.mae, lossbook.huber],
+                         ids=["mse", "mae", "huber"])
+def test_infinity_in_both_inputs_gets_the_message_and_no_warning(func, recwarn):
+    raises(r"y_true contains NaN or infinity", func, [INF, 1.0], [INF, 1.0])
+    raises(r"logits contains NaN or infinity", lossbook.binary_cross_entropy_with_logits,
+           [1.0, 0.0], [INF, -INF])
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
