@@ -355,23 +355,25 @@ def binary_cross_entropy_with_logits(y_true, logits, reduction: str = "mean"):
     _check_binary_targets(yt)  # also refuses NaN and infinity in y_true
     if reduction == "none":
         check_finite_values(z, "logits")  # for the mean and the sum: checked after
-    soft = np.copysign(z, -1.0, out=np.empty_like(z))  # -|z| in one pass
-    np.exp(soft, out=soft)
-    np.log1p(soft, out=soft)  # log(1 + exp(-|z|))
-    linear = np.multiply(z, yt, out=np.empty_like(z))
-    if reduction == "none":
+    # Non-finite logits (refused already for "none") make NaN here: no warning,
+    # the check after the sum names them.
+    with np.errstate(invalid="ignore"):
+        soft = np.copysign(z, -1.0, out=np.empty_like(z))  # -|z| in one pass
+        np.exp(soft, out=soft)
+        np.log1p(soft, out=soft)  # log(1 + exp(-|z|))
+        linear = np.multiply(z, yt, out=np.empty_like(z))
+        if reduction == "none":
+            soft -= linear
+            np.maximum(z, 0.0, out=linear)
+            soft += linear
+            return soft
+        # max(z, 0) - z y >= 0 for targets in [0, 1], as is the soft part: summed
+        # apart, nothing cancels, and the first array is free for the second part.
+        total = float(soft.sum())
+        np.maximum(z, 0.0, out=soft)
         soft -= linear
-        np.maximum(z, 0.0, out=linear)
-        soft += linear
-        return soft
-    # max(z, 0) - z y >= 0 for targets in [0, 1], as is the soft part: summed
-    # apart, nothing cancels, and the first array is free for the second part.
-    total = float(soft.sum())
-    np.maximum(z, 0.0, out=soft)
-    with np.errstate(invalid="ignore"):  # inf - inf: refused just below, by _finish
-        soft -= linear
-    total += float(soft.sum())
-    return _finish(soft, total, reduction, (z, "logits"))  # NaN and infinity propagate
+        total += float(soft.sum())
+    return _finish(soft, total, reduction, (z, "logits"))
 
 
 def binary_cross_entropy_with_logits_grad(y_true, logits):
