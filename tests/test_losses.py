@@ -631,3 +631,18 @@ def test_every_loss_is_exported_from_the_package():
     for name in L.__all__:
         assert getattr(lossbook, name) is getattr(L, name)
         assert name in lossbook.__all__
+
+
+def test_reused_scratch_arrays_never_leak_into_results():
+    # a large input takes the scratch-array path for the mean; "none" must return
+    # new arrays that a later call does not overwrite
+    big_y = rng.normal(size=200_000)
+    big_p = rng.normal(size=200_000)
+    first = lossbook.mse(big_y, big_p, reduction="none")
+    kept = first.copy()
+    mean_before = lossbook.mse(big_y, big_p)
+    lossbook.mse(big_p, big_y + 1.0)  # reuses the scratch array with other values
+    lossbook.binary_cross_entropy_with_logits((big_y > 0).astype(float), big_p)
+    np.testing.assert_array_equal(first, kept)
+    assert lossbook.mse(big_y, big_p) == mean_before
+    assert mean_before == pytest.approx(math.fsum((big_p - big_y) ** 2) / big_y.size, rel=1e-12)
