@@ -224,6 +224,8 @@ def notebooks_markdown(result: dict) -> str:
         "precomputing all its frames.", "", head, rule]
     for r in rows:
         status = "ok" if r["run_s"] < NOTEBOOK_SECONDS else "**OVER BUDGET**"
+        if r["cells"] == 0 and not r["errors"]:
+            status = "no code yet"
         if r["errors"]:
             status = f"**ERROR** ({r['errors'][0][:80]})"
         line = f"| `{r['path']}` | {r['cells']} | {r['kernel_start_s']:.2f} | {r['run_s']:.2f} |"
