@@ -767,7 +767,8 @@ def check_raises_saying(env: Mapping, name: str, args: Sequence = (),
 
     An error should tell the caller how to fix the input, not only that it is
     wrong. The message passes when it contains one of the strings ``says``,
-    ignoring case and spaces (``"2*y - 1"`` matches ``"2 * y - 1"``).
+    ignoring case and spaces (``"2*y - 1"`` matches ``"2 * y - 1"``). The feedback on
+    a message that mentions none of them shows ``why``, or else lists ``says``.
 
     Examples
     --------
@@ -779,7 +780,7 @@ def check_raises_saying(env: Mapping, name: str, args: Sequence = (),
     ... except Feedback as fb:
     ...     print(fb)
     hinge([0, 1], [0.5, 2.0]) raised ValueError('bad labels'), a message that does not say \
-how to fix the input: it should mention '-1'. Say how to convert them: y_true = 2 * y_true - 1.
+how to fix the input. Say how to convert them: y_true = 2 * y_true - 1.
     """
     import functools
 
@@ -801,8 +802,9 @@ how to fix the input: it should mention '-1'. Say how to convert them: y_true = 
     squeezed = "".join(message.lower().split())
     if any("".join(s.lower().split()) in squeezed for s in says):
         return
-    options = " or ".join(repr(s) for s in says)
+    # The explanation ``why`` says what the message should say; without one, the phrases do.
+    how = why or "It should mention " + " or ".join(repr(s) for s in says) + "."
     raise Feedback(
         f"{_describe_call(name, args, kwargs)} raised {error.__name__}({message!r}), a message "
-        f"that does not say how to fix the input: it should mention {options}. {why}".strip()
+        f"that does not say how to fix the input. {how}"
     )

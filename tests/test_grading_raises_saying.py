@@ -48,9 +48,11 @@ def test_any_of_several_phrases_may_be_said():
 def test_a_message_that_does_not_say_how_to_fix_the_input_fails_and_is_quoted():
     text = feedback({"hinge": hinge_raising("bad labels")}, why="Say how to convert them.")
     assert text == ("hinge([0.0, 1.0, 1.0], [0.5, -2.0, 3.0]) raised ValueError('bad labels'), "
-                    "a message that does not say how to fix the input: it should mention '-1'. "
-                    "Say how to convert them.")
-    assert "ValueError('')" in feedback({"hinge": hinge_raising("")})
+                    "a message that does not say how to fix the input. Say how to convert them.")
+    text = feedback({"hinge": hinge_raising("")})
+    assert "raised ValueError(''), a message" in text and text.endswith("It should mention '-1'.")
+    with pytest.raises(Feedback, match=r"mention '2\*' or 'where'\.$"):
+        check_raises_saying({"hinge": hinge_raising("bad")}, "hinge", ARGS, says=["2*", "where"])
 
 
 def test_not_raising_or_raising_the_wrong_error_fails_as_in_check_raises():
