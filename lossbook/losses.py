@@ -258,7 +258,7 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
         a = np.subtract(yp, yt, out=_temp(yp, reduction))
     np.abs(a, out=a)
     if reduction == "none":
-        c = np.minimum(a, delta)
+        c = np.minimum(a, delta, out=np.empty_like(a))
         np.subtract(a, c, out=a)  # the part of |r| beyond delta
         a *= delta
         c *= c
@@ -367,7 +367,7 @@ def binary_cross_entropy(y_true, probs, reduction: str = "mean"):
         total += float(np.einsum("i,i->", one_minus_y.reshape(-1), lp))
         return _mean(-total, p.size) if reduction == "mean" else -total
     with np.errstate(divide="ignore"):
-        log_1mp = np.log1p(np.negative(p))
+        log_1mp = np.log1p(np.negative(p), out=np.empty_like(p))
     np.maximum(log_1mp, LOG_CLAMP, out=log_1mp)
     log_p *= yt
     log_1mp *= one_minus_y

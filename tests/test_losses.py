@@ -377,7 +377,23 @@ def test_lists_ints_and_scalars_are_accepted():
     assert lossbook.mse([1, 2], [3, 2]) == 2.0
     assert lossbook.mae(1, 4) == 3.0
     assert lossbook.huber(0, 0.5) == 0.125
-    assert float(lossbook.mse(1.0, 3.0, reduction="none")) == 4.0
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_single_numbers_work_with_every_reduction(reduction):
+    cases = [
+        (lossbook.mse(1.0, 3.0, reduction=reduction), 4.0),
+        (lossbook.mae(1.0, 3.0, reduction=reduction), 2.0),
+        (lossbook.huber(0.0, 3.0, reduction=reduction), 2.5),
+        (lossbook.binary_cross_entropy(0.0, 0.8, reduction=reduction), -math.log(0.2)),
+        (lossbook.binary_cross_entropy_with_logits(0.0, math.log(4.0), reduction=reduction),
+         -math.log(0.2)),
+        (lossbook.hinge(1.0, 0.25, reduction=reduction), 0.75),
+        (lossbook.squared_hinge(1.0, 0.25, reduction=reduction), 0.5625),
+    ]
+    for got, expected in cases:
+        assert np.ndim(got) == 0
+        assert float(got) == pytest.approx(expected, rel=1e-14)
 
 
 def test_pytorch_multi_margin_relation_is_in_the_docstring():
