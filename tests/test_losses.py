@@ -396,6 +396,14 @@ def test_single_numbers_work_with_every_reduction(reduction):
         assert float(got) == pytest.approx(expected, rel=1e-14)
 
 
+def test_gradients_of_single_numbers():
+    assert float(lossbook.mse_grad(1.0, 3.0)) == 4.0
+    assert float(lossbook.mae_grad(1.0, 3.0)) == 1.0
+    assert float(lossbook.huber_grad(0.0, 3.0)) == 1.0
+    assert float(lossbook.binary_cross_entropy_with_logits_grad(0.0, 0.0)) == 0.5
+    assert float(lossbook.hinge_grad(1.0, 0.5)) == -1.0
+
+
 def test_pytorch_multi_margin_relation_is_in_the_docstring():
     doc = lossbook.multiclass_hinge.__doc__
     assert "multi_margin_loss" in doc and "number of classes" in doc
