@@ -302,3 +302,12 @@ def test_learning_curve_bad_data():
         learning_curve(_mean_model, X, np.r_[y[:9], np.nan], X, y, [2, 5])
     with pytest.raises(ValueError, match="model must be"):
         learning_curve(42, X, y, X, y, [2, 5])
+
+
+def test_an_improvement_is_decided_as_keras_decides_it_even_at_the_last_bit():
+    # a + d < b and a < b - d disagree here by rounding; Keras computes the former
+    best, loss, min_delta = 0.8765769503061318, 0.38347283238253316, 0.4931041179235986
+    assert (loss + min_delta < best) != (loss < best - min_delta)
+    curve = [best, loss, loss]
+    expected = fit_loop(KerasStyleEarlyStopping(patience=1, min_delta=min_delta), curve)
+    assert early_stopping_epoch(curve, patience=1, min_delta=min_delta) == expected
