@@ -657,7 +657,12 @@ def hinge_grad(y_true, scores):
     array([0. , 0.5])
     """
     yt, s = _hinge_pair(y_true, scores)
-    return np.where(yt * s <= 1.0, -yt, 0.0) / max(s.size, 1)
+    g = np.multiply(yt, s, out=np.empty_like(s))
+    active = g <= 1.0  # the margin y f is not met yet: the loss still pulls
+    np.multiply(yt, -1.0 / max(g.size, 1), out=g)
+    g *= active
+    g += 0.0  # turns the -0.0 of met margins with y = +1 into 0.0
+    return g
 
 
 def multiclass_hinge(y_true, scores, margin: float = 1.0, variant: str = "weston_watkins",
