@@ -284,3 +284,11 @@ def test_infinity_in_both_inputs_gets_the_message_and_no_warning(func, recwarn):
     raises(r"logits contains NaN or infinity", lossbook.binary_cross_entropy_with_logits,
            [1.0, 0.0], [INF, -INF])
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_finite_values_whose_sum_overflows_are_accepted(recwarn):
+    V.check_finite_values(np.array([1e308, 1e308, -1e308]), "x")  # the sum overflows: a closer look
+    assert lossbook.mse_grad([1e308, 1e308], [1e308, 1e308]).tolist() == [0.0, 0.0]
+    raises(r"x contains NaN or infinity \(1 of 3", V.check_finite_values,
+           np.array([1e308, 1e308, NAN]), "x")
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
