@@ -69,6 +69,7 @@ __all__ = [
     "check_choice",
     "check_number",
     "check_raises",
+    "check_raises_saying",
     "score_report",
 ]
 
