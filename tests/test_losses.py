@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import zlib
 from fractions import Fraction
 
 import numpy as np
@@ -104,7 +105,13 @@ def central_difference(f, x, h=1e-6):
     return g
 
 
-rng = np.random.default_rng(20240601)
+_data_rng = np.random.default_rng(20240601)  # the module's fixed example data
+
+
+@pytest.fixture
+def rng(request):
+    """A generator seeded from the test's name: the same draws however tests are selected."""
+    return np.random.default_rng(zlib.crc32(request.node.name.encode()))
 
 # --------------------------------------------------------------------------
 # Classic worked examples
@@ -234,7 +241,7 @@ def test_bce_with_logits_is_exact_at_plus_minus_1000(strict_floats):
     assert lossbook.binary_cross_entropy_with_logits([0.5], [1000.0]) == 500.0
 
 
-def test_bce_with_logits_matches_the_textbook_form_for_moderate_logits():
+def test_bce_with_logits_matches_the_textbook_form_for_moderate_logits(rng):
     y = rng.random(50)
     z = rng.normal(scale=5.0, size=50)
     np.testing.assert_allclose(lossbook.binary_cross_entropy_with_logits(y, z, reduction="none"),
@@ -285,15 +292,15 @@ def test_bce_clamps_each_log_at_minus_100():
 # Every loss against its formula written out, with every reduction
 # --------------------------------------------------------------------------
 
-Y = rng.normal(size=13)
-P = Y + rng.normal(scale=2.0, size=13)
-Y01 = (rng.random(13) < 0.5).astype(float)
-PROBS = rng.uniform(0.02, 0.98, size=13)
-Z = rng.normal(scale=3.0, size=13)
+Y = _data_rng.normal(size=13)
+P = Y + _data_rng.normal(scale=2.0, size=13)
+Y01 = (_data_rng.random(13) < 0.5).astype(float)
+PROBS = _data_rng.uniform(0.02, 0.98, size=13)
+Z = _data_rng.normal(scale=3.0, size=13)
 PM1 = 2.0 * Y01 - 1.0
-LOGITS = rng.normal(scale=2.0, size=(9, 4))
-CLASSES = rng.integers(0, 4, size=9)
-SOFT = rng.random((9, 4))
+LOGITS = _data_rng.normal(scale=2.0, size=(9, 4))
+CLASSES = _data_rng.integers(0, 4, size=9)
+SOFT = _data_rng.random((9, 4))
 SOFT /= SOFT.sum(axis=1, keepdims=True)
 
 ELEMENTWISE = [
@@ -346,7 +353,7 @@ def test_default_reduction_is_mean():
         CLASSES, LOGITS, reduction="mean")
 
 
-def test_none_keeps_the_shape_of_2d_regression_targets():
+def test_none_keeps_the_shape_of_2d_regression_targets(rng):
     y = rng.normal(size=(3, 4))
     p = rng.normal(size=(3, 4))
     out = lossbook.mse(y, p, reduction="none")
@@ -423,7 +430,7 @@ def _away_from(values, kinks, gap):
     return values
 
 
-def test_mse_grad_matches_finite_differences():
+def test_mse_grad_matches_finite_differences(rng):
     y, p = rng.normal(size=8), rng.normal(size=8)
     fd = central_difference(lambda x: lossbook.mse(y, x), p)
     np.testing.assert_allclose(lossbook.mse_grad(y, p), fd, rtol=1e-6, atol=1e-8)
@@ -432,7 +439,7 @@ def test_mse_grad_matches_finite_differences():
                                rtol=1e-15)
 
 
-def test_mae_grad_matches_finite_differences_away_from_zero_residuals():
+def test_mae_grad_matches_finite_differences_away_from_zero_residuals(rng):
     y = rng.normal(size=8)
     p = y + _away_from(rng.normal(size=8), [0.0], 0.05)
     fd = central_difference(lambda x: lossbook.mae(y, x), p)
@@ -445,7 +452,7 @@ def test_mae_grad_is_zero_at_a_zero_residual():
 
 
 @pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
-def test_huber_grad_matches_finite_differences_away_from_the_kinks(delta):
+def test_huber_grad_matches_finite_differences_away_from_the_kinks(delta, rng):
     y = rng.normal(size=10)
     r = _away_from(rng.normal(scale=2 * delta, size=10), [-delta, delta], 0.02)
     p = y + r
@@ -453,7 +460,7 @@ def test_huber_grad_matches_finite_differences_away_from_the_kinks(delta):
     np.testing.assert_allclose(lossbook.huber_grad(y, p, delta=delta), fd, rtol=1e-6, atol=1e-8)
 
 
-def test_bce_with_logits_grad_matches_finite_differences():
+def test_bce_with_logits_grad_matches_finite_differences(rng):
     y = rng.random(9)  # soft targets too
     z = rng.normal(scale=3.0, size=9)
     fd = central_difference(lambda x: lossbook.binary_cross_entropy_with_logits(y, x), z)
@@ -463,7 +470,7 @@ def test_bce_with_logits_grad_matches_finite_differences():
 
 @pytest.mark.parametrize("eps", [0.0, 0.1, 0.5])
 @pytest.mark.parametrize("target_kind", ["labels", "probabilities"])
-def test_cross_entropy_grad_matches_finite_differences(eps, target_kind):
+def test_cross_entropy_grad_matches_finite_differences(eps, target_kind, rng):
     z = rng.normal(scale=2.0, size=(5, 4))
     if target_kind == "labels":
         t = rng.integers(0, 4, size=5)
@@ -477,7 +484,7 @@ def test_cross_entropy_grad_matches_finite_differences(eps, target_kind):
     np.testing.assert_allclose(g.sum(axis=1), 0.0, atol=1e-15)  # softmax and q both sum to 1
 
 
-def test_hinge_grad_matches_finite_differences_away_from_the_kink():
+def test_hinge_grad_matches_finite_differences_away_from_the_kink(rng):
     y = np.where(rng.random(10) < 0.5, -1.0, 1.0)
     margins = _away_from(rng.normal(scale=2.0, size=10), [1.0], 0.05)
     f = margins * y  # y f = margin
@@ -490,7 +497,7 @@ def test_hinge_grad_at_the_kink_picks_minus_y():
 
 
 @pytest.mark.parametrize("grad", [lossbook.mse_grad, lossbook.mae_grad, lossbook.huber_grad])
-def test_gradients_keep_the_shape(grad):
+def test_gradients_keep_the_shape(grad, rng):
     y, p = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
     assert grad(y, p).shape == (2, 3)
 
@@ -657,7 +664,7 @@ def test_every_loss_is_exported_from_the_package():
         assert name in lossbook.__all__
 
 
-def test_reused_scratch_arrays_never_leak_into_results():
+def test_reused_scratch_arrays_never_leak_into_results(rng):
     # a large input takes the scratch-array path for the mean; "none" must return
     # new arrays that a later call does not overwrite
     big_y = rng.normal(size=200_000)
