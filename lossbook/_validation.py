@@ -182,3 +182,10 @@ def check_logits_2d(logits: np.ndarray, name: str = "logits") -> None:
             f"{name} must have shape (N, C): one row of C class scores per sample; "
             f"got shape {logits.shape}. For a single sample use {name}[None, :]."
         )
+
+
+def check_count(value, name: str, minimum: int = 0) -> int:
+    """Return ``value`` as an int, refusing anything but a whole number >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}.")
+    return int(value)

@@ -56,6 +56,13 @@ class Layer:
         self.transform = transform
         self.bbox = bbox
 
+    def fraction(self, fx: float, fy: float) -> tuple[float, float]:
+        """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)``,
+        for titles, legends and notes placed with ``fig.text``/``fig.legend``."""
+        box, fig_box = self.bbox, self.fig.bbox
+        return ((box.x0 + fx * box.width) / fig_box.width,
+                (box.y0 + fy * box.height) / fig_box.height)
+
     def to_pixels(self, xy) -> np.ndarray:
         """Pixel coordinates of data points ``xy`` (shape (N, 2))."""
         return self.transform.transform(np.asarray(xy, dtype=float))

@@ -42,6 +42,7 @@ import numpy as np
 from ..losses import binary_cross_entropy_with_logits, sigmoid
 from ..models import fit_ridge, train_gd
 from ..plotting import COLORS, LINESTYLES, OKABE_ITO
+from .._validation import check_count
 from ._backdrop import Backdrop
 
 __all__ = [
@@ -78,18 +79,6 @@ _PAIR_STYLE = {
 }
 
 
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _top_centre(fig, layer) -> tuple[float, float]:
-    """Figure-fraction coordinates of the top centre of a pasted axes (for its title)."""
-    box = layer.bbox
-    return (box.x0 + 0.5 * box.width) / fig.bbox.width, box.y1 / fig.bbox.height
-
-
 def _check_nonnegative(value, name: str) -> float:
     value = float(value)
     if not np.isfinite(value) or value < 0:
@@ -122,7 +111,7 @@ def two_blobs(n: int = 200, spread: float = 1.0, seed: int = 0):
     >>> labels.tolist()
     [0.0, 1.0, 0.0, 1.0]
     """
-    n = _check_count(n, "n", 2)
+    n = check_count(n, "n", 2)
     spread = float(spread)
     if not np.isfinite(spread) or spread <= 0:
         raise ValueError(f"spread must be a positive standard deviation; got {spread}.")
@@ -154,8 +143,8 @@ def blobs_with_far_cluster(distance: float, n: int = 60, n_far: int = 20, seed: 
     ((140, 2), 80, 20)
     """
     distance = _check_nonnegative(distance, "distance")
-    n = _check_count(n, "n", 1)
-    n_far = _check_count(n_far, "n_far", 0)
+    n = check_count(n, "n", 1)
+    n_far = check_count(n_far, "n_far", 0)
     rng = np.random.default_rng(seed)
     X0 = 0.8 * rng.standard_normal((n, 2)) + [-1.5, 0.5]
     X1 = 0.8 * rng.standard_normal((n, 2)) + [1.5, -0.5]
@@ -187,7 +176,7 @@ def claim_costs(n: int = 1000, sigma: float = 1.0, seed: int = 0):
     >>> round(float(np.mean(cost) / np.median(cost)), 1)   # e^(1/2), and the x spread
     1.7
     """
-    n = _check_count(n, "n", 2)
+    n = check_count(n, "n", 2)
     sigma = _check_nonnegative(sigma, "sigma")
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1.0, n)
@@ -334,7 +323,7 @@ class WrongStartDemo:
         self.starts = tuple(_check_nonnegative(s, "start") for s in starts)
         if len(self.starts) < 1:
             raise ValueError("give at least one start")
-        self.num_epochs = _check_count(num_epochs, "num_epochs", 1)
+        self.num_epochs = check_count(num_epochs, "num_epochs", 1)
         self.lr = float(lr)
         self.X, self.labels = two_blobs() if data is None else data
         u = self.X[self.labels == 1].mean(axis=0) - self.X[self.labels == 0].mean(axis=0)
@@ -437,10 +426,10 @@ class WrongStartDemo:
             right.line([epoch], [acc[epoch - 1]], ls="none", marker="o", ms=6, color=c,
                        markeredgecolor="black", zorder=4)
         a = {loss: self.accuracy(start, loss)[epoch - 1] for loss in self.LOSSES}
-        fx, fy = _top_centre(fig, left)
+        fx, fy = left.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"start {start:g} on the wrong side, epoch {epoch}", ha="center",
                  va="bottom", fontsize=9)
-        fx, fy = _top_centre(fig, right)
+        fx, fy = right.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"accuracy: CE {a['bce']:.0%}, squared {a['sigmoid_mse']:.0%}",
                  ha="center", va="bottom", fontsize=9)
 
@@ -591,10 +580,10 @@ class FarClusterDemo:
                        color=_CLASS_COLORS[k], alpha=0.8)
         right.line(out[wrong], row[wrong] + self._jitter[wrong], ls="none", marker="o", ms=8,
                    markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.0)
-        fx, fy = _top_centre(fig, left)
+        fx, fy = left.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"far cluster at distance {distance:g}", ha="center", va="bottom",
                  fontsize=9)
-        fx, fy = _top_centre(fig, right)
+        fx, fy = right.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"errors (circled): least squares "
                  f"{self.errors(distance, 'least_squares')}, logistic "
                  f"{self.errors(distance, 'logistic')}", ha="center", va="bottom", fontsize=9)

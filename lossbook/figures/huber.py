@@ -115,12 +115,6 @@ def draw_gradients(fig, delta: float = 1.0, r_max: float = 3.0):
     return ax
 
 
-def _fraction(layer, fx: float, fy: float) -> tuple[float, float]:
-    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of a layer."""
-    box, fig_box = layer.bbox, layer.fig.bbox
-    return (box.x0 + fx * box.width) / fig_box.width, (box.y0 + fy * box.height) / fig_box.height
-
-
 class FitPath:
     """The chapter's regression with outliers and its MSE, MAE and Huber fits.
 
@@ -232,8 +226,8 @@ class FitPath:
                                      lw=1.3, label=f"{label}: slope {bi:.2f}"))
         handles.append(left.line(x_line, a + b * x_line, color=COLORS["huber"], ls=LINESTYLES["huber"],
                                  lw=2.5, label=f"Huber: slope {b:.2f}"))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=_fraction(left, 0.0, 1.0))
-        fig.text(*_fraction(left, 0.5, 1.03), rf"$\delta = {delta:g}$: {int(out.sum())} of {out.size} "
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=left.fraction(0.0, 1.0))
+        fig.text(*left.fraction(0.5, 1.03), rf"$\delta = {delta:g}$: {int(out.sum())} of {out.size} "
                  "points capped", ha="center", va="bottom", fontsize=10)
         right.line([delta], [b], ls="none", marker="o", color=COLORS["huber"], ms=7,
                    mec=COLORS["truth"], zorder=4)

@@ -29,6 +29,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from ..losses import mse, mse_grad
 from ..plotting import COLORS, LINESTYLES, OKABE_ITO
+from .._validation import check_count
 from ._backdrop import Backdrop
 
 __all__ = [
@@ -56,19 +57,6 @@ def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
     return int(seed)
-
-
-def _fraction(fig, layer, fx: float, fy: float) -> tuple[float, float]:
-    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of ``layer``."""
-    box = layer.bbox
-    return ((box.x0 + fx * box.width) / fig.bbox.width,
-            (box.y0 + fy * box.height) / fig.bbox.height)
-
-
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}.")
-    return int(value)
 
 
 # --------------------------------------------------------------------------
@@ -101,7 +89,7 @@ def dart_throws(spread: float, offset=(0.0, 0.0), n: int = 12, seed: int = 0) ->
     spread = float(spread)
     if not np.isfinite(spread) or spread <= 0:
         raise ValueError(f"spread must be a positive number; got {spread}.")
-    n = _check_count(n, "n", 1)
+    n = check_count(n, "n", 1)
     offset = np.asarray(offset, dtype=float)
     if offset.shape != (2,) or not np.all(np.isfinite(offset)):
         raise ValueError(f"offset must be two finite numbers (x, y); got {offset!r}.")
@@ -230,7 +218,7 @@ def make_flats(n: int = 20, noise: float = 0.25, seed: int = 0):
     >>> bool(np.all(np.diff(x) >= 0)), bool(0.4 <= x.min() and x.max() <= 1.6)
     (True, True)
     """
-    n = _check_count(n, "n", 2)
+    n = check_count(n, "n", 2)
     noise = float(noise)
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a number >= 0; got {noise}.")
@@ -293,7 +281,7 @@ def train_line(x, y, lr: float, num_epochs: int, w0: float = 0.0, b0: float = 0.
     lr = float(lr)
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a positive number (typical values 1e-4 to 1); got {lr}.")
-    num_epochs = _check_count(num_epochs, "num_epochs", 0)
+    num_epochs = check_count(num_epochs, "num_epochs", 0)
     ws = np.full(num_epochs + 1, np.inf)
     bs = np.full(num_epochs + 1, np.inf)
     losses = np.full(num_epochs + 1, np.inf)
@@ -347,7 +335,7 @@ class LearningRateDemo:
         self.learning_rates = tuple(float(lr) for lr in learning_rates)
         if len(self.learning_rates) < 2:
             raise ValueError("give at least two learning rates to compare")
-        self.num_epochs = _check_count(num_epochs, "num_epochs", 1)
+        self.num_epochs = check_count(num_epochs, "num_epochs", 1)
         self.runs = {lr: train_line(self.x, self.y, lr, self.num_epochs)
                      for lr in self.learning_rates}
         self.best = best_line(self.x, self.y)
@@ -454,14 +442,14 @@ class LearningRateDemo:
             left.text(1.0, 0.5, "the line is off the chart", ha="center", va="center",
                       fontsize=9, color=COLORS["mae"])
         left.line(self.x, self.y, ls="none", marker="o", ms=4, color=COLORS["data"], zorder=3)
-        fx, fy = _fraction(fig, left, 0.03, 0.97)
+        fx, fy = left.fraction(0.03, 0.97)
         fig.text(fx, fy, f"epoch {epoch}", ha="left", va="top", fontsize=9, zorder=3)
         now = run["loss"][epoch]
         if np.isfinite(now):
             right.line([epoch], [min(now, self.YLIM_LOSS[1])], ls="none", marker="o", ms=7,
                        color=COLORS["highlight"], markeredgecolor="black", clip=False, zorder=4)
         if not self.diverges(lr):
-            fx, fy = _fraction(fig, right, 0.5, 1.0)
+            fx, fy = right.fraction(0.5, 1.0)
             fig.text(fx, fy + 0.015, f"loss after epoch {epoch}: {now:.3f}", ha="center",
                      va="bottom", fontsize=11, zorder=3)
 
@@ -507,7 +495,7 @@ def zero_loss_fits(n: int = 10, noise: float = 0.3, seed: int = 2) -> dict:
     >>> fits["train_mse"]["poly"] < 1e-12 < fits["train_mse"]["line"]
     True
     """
-    n = _check_count(n, "n", 3)
+    n = check_count(n, "n", 3)
     noise = float(noise)
     if not np.isfinite(noise) or noise <= 0:
         raise ValueError(f"noise must be a positive number; got {noise}.")

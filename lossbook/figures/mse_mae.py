@@ -44,13 +44,6 @@ __all__ = [
 OUTLIER_VALUES = (0, 100, 200, 260, 300, 400, 600, 1000, 1500, 2500)
 
 
-def _fraction(fig, layer, fx: float, fy: float) -> tuple[float, float]:
-    """Figure-fraction coordinates of the point at axes fraction ``(fx, fy)`` of ``layer``."""
-    box = layer.bbox
-    return ((box.x0 + fx * box.width) / fig.bbox.width,
-            (box.y0 + fy * box.height) / fig.bbox.height)
-
-
 def _as_targets(y, name: str = "y") -> np.ndarray:
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or y.size < 1:
@@ -382,7 +375,7 @@ class OutlierDemo:
         if not low < outlier < high:
             left.text(n + 0.6, shown, f"{outlier:g}", ha="right", va="center", fontsize=9,
                       color="black", zorder=4)
-        fx, fy = _fraction(fig, left, 0.03, 0.03)
+        fx, fy = left.fraction(0.03, 0.03)
         fig.text(fx, fy + 0.065, f"MSE fit = mean = {f['mean']:.1f}", ha="left", va="bottom",
                  fontsize=9, color=COLORS["mse"], zorder=3)
         fig.text(fx, fy, f"MAE fit = median = {f['median']:.1f}", ha="left", va="bottom",
@@ -395,7 +388,7 @@ class OutlierDemo:
             if self.YLIM[0] <= at <= self.YLIM[1]:
                 right.line([at], [value], ls="none", marker="o", ms=7, color=COLORS[key],
                            markeredgecolor="black", zorder=4)
-        fx, fy = _fraction(fig, right, 0.03, 0.97)
+        fx, fy = right.fraction(0.03, 0.97)
         fig.text(fx, fy, f"MSE = {f['mse']:.3g}  (RMSE {np.sqrt(f['mse']):.1f})",
                  ha="left", va="top", fontsize=9, color=COLORS["mse"], zorder=3)
         fig.text(fx, fy - 0.06, f"MAE = {f['mae']:.1f}", ha="left", va="top", fontsize=9,

@@ -44,6 +44,7 @@ from matplotlib.patches import Rectangle
 from ..diagnostics import early_stopping_epoch
 from ..models import History, mse_gd_path, polynomial_features, train_gd
 from ..plotting import COLORS, LINESTYLES
+from .._validation import check_count
 from ._backdrop import Backdrop
 
 __all__ = [
@@ -80,18 +81,6 @@ L2_VALUES = (0.0, 0.001, 0.01, 0.1, 0.3, 1.0, 3.0)
 #: Patience values and min_delta values of the early-stopping explorer.
 PATIENCES = (0, 2, 5, 10, 20, 40)
 MIN_DELTAS = (0.0, 0.001, 0.003, 0.01)
-
-
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-def _top_centre(fig, layer) -> tuple[float, float]:
-    """Figure-fraction coordinates of the top centre of a pasted axes (for its title)."""
-    box = layer.bbox
-    return (box.x0 + 0.5 * box.width) / fig.bbox.width, box.y1 / fig.bbox.height
 
 
 # --------------------------------------------------------------------------
@@ -141,8 +130,8 @@ def wave_data(n_train: int = 20, n_val: int = 200, noise: float = NOISE, seed: i
     ...
     ValueError: n_train must be a whole number >= 2; got 1.
     """
-    n_train = _check_count(n_train, "n_train", 2)
-    n_val = _check_count(n_val, "n_val", 2)
+    n_train = check_count(n_train, "n_train", 2)
+    n_val = check_count(n_val, "n_val", 2)
     noise = float(noise)
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise is a standard deviation and must be >= 0; got {noise}.")
@@ -295,8 +284,8 @@ class CapacityDemo:
     """
 
     def __init__(self, degrees=DEGREES, epochs=EPOCHS, lr: float = LR, data=None):
-        self.degrees = tuple(_check_count(d, "degree", 0) for d in degrees)
-        self.epochs = tuple(_check_count(e, "epochs", 1) for e in epochs)
+        self.degrees = tuple(check_count(d, "degree", 0) for d in degrees)
+        self.epochs = tuple(check_count(e, "epochs", 1) for e in epochs)
         if len(self.degrees) < 2 or len(self.epochs) < 2:
             raise ValueError("give at least two degrees and two epoch counts to explore")
         self.data = wave_data() if data is None else data
@@ -373,7 +362,7 @@ class CapacityDemo:
         for value, key, marker in ((train, "train", "o"), (val, "validation", "s")):
             right.line([epochs], [np.clip(value, *_LOSS_YLIM)], ls="none", marker=marker, ms=6,
                        color=COLORS[key], markeredgecolor="black", zorder=4)
-        fx, fy = _top_centre(fig, right)
+        fx, fy = right.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"epoch {epochs}: train {train:.3f}, val {val:.3f}",
                  ha="center", va="bottom", fontsize=9)
 
@@ -419,7 +408,7 @@ def diabetes_split(n_pool: int = 300, seed: int = 0):
     from sklearn.datasets import load_diabetes
 
     X, y = load_diabetes(return_X_y=True)
-    n_pool = _check_count(n_pool, "n_pool", 2)
+    n_pool = check_count(n_pool, "n_pool", 2)
     if n_pool >= len(y):
         raise ValueError(f"n_pool must leave samples for validation: use fewer than {len(y)}.")
     y = (y - y.mean()) / y.std()
@@ -458,7 +447,7 @@ def diabetes_sgd_history(n_train: int = 100, num_epochs: int = 120, lr: float = 
     >>> hist.train_loss.shape, hist.weights.shape
     ((30,), (30, 65))
     """
-    n_train = _check_count(n_train, "n_train", 2)
+    n_train = check_count(n_train, "n_train", 2)
     X_pool, y_pool, X_val, y_val = diabetes_split()
     if n_train > len(y_pool):
         raise ValueError(f"n_train must be at most the {len(y_pool)} samples of the pool.")
@@ -550,7 +539,7 @@ class EarlyStoppingDemo:
         self.history = diabetes_sgd_history() if history is None else history
         if self.history.val_loss is None:
             raise ValueError("early stopping needs a run with a validation loss (pass X_val, y_val)")
-        self.patiences = tuple(_check_count(p, "patience", 0) for p in patiences)
+        self.patiences = tuple(check_count(p, "patience", 0) for p in patiences)
         self.min_deltas = tuple(float(m) for m in min_deltas)
         if any(not np.isfinite(m) or m < 0 for m in self.min_deltas):
             raise ValueError(f"min_delta values must be >= 0; got {self.min_deltas}.")
@@ -610,7 +599,7 @@ class EarlyStoppingDemo:
         panel.line([best, stop + 0.5], [best_val - min_delta] * 2, color="black", ls="--", lw=1)
         panel.line([best], [best_val], ls="none", marker="*", ms=13, color=COLORS["highlight"],
                    markeredgecolor="black", zorder=4)
-        fx, fy = _top_centre(fig, panel)
+        fx, fy = panel.fraction(0.5, 1.0)
         ran = "runs all epochs" if stop == n else f"stops after epoch {stop}"
         fig.text(fx, fy + 0.02, f"patience {int(patience)}, min_delta {float(min_delta):g}: {ran}, "
                  f"restores epoch {best} (val {best_val:.3f})", ha="center", va="bottom",
@@ -654,13 +643,13 @@ class RegularisationDemo:
 
     def __init__(self, degree: int = 15, l2_values=L2_VALUES, num_epochs: int = EPOCHS[-1],
                  lr: float = LR, data=None):
-        self.degree = _check_count(degree, "degree", 1)
+        self.degree = check_count(degree, "degree", 1)
         self.l2_values = tuple(float(v) for v in l2_values)
         if any(not np.isfinite(v) or v < 0 for v in self.l2_values):
             raise ValueError(f"l2 values must be >= 0; got {self.l2_values}.")
         if 0.0 not in self.l2_values:
             raise ValueError("include l2 = 0.0, the unregularised reference")
-        self.num_epochs = _check_count(num_epochs, "num_epochs", 1)
+        self.num_epochs = check_count(num_epochs, "num_epochs", 1)
         self.data = wave_data() if data is None else data
         self.paths = {v: wave_paths((self.degree,), self.num_epochs, l2=v, lr=lr,
                                     data=self.data)[self.degree] for v in self.l2_values}
@@ -715,10 +704,10 @@ class RegularisationDemo:
         right.line(e, h.train_loss[self._idx], color=COLORS["train"], ls=LINESTYLES["train"], lw=2)
         right.line(e, h.val_loss[self._idx], color=COLORS["validation"],
                    ls=LINESTYLES["validation"], lw=2)
-        fx, fy = _top_centre(fig, left)
+        fx, fy = left.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"degree {self.degree}, λ = {l2:g}", ha="center", va="bottom",
                  fontsize=10)
-        fx, fy = _top_centre(fig, right)
+        fx, fy = right.fraction(0.5, 1.0)
         fig.text(fx, fy + 0.02, f"end: train {train:.3f}, val {val:.3f}", ha="center",
                  va="bottom", fontsize=9)
 
