@@ -48,3 +48,24 @@ def html_dir(book_build) -> Path:
                     + book_build.stderr[-4000:])
     base = Path(os.environ.get("LOSSBOOK_BUILD_DIR", ROOT))
     return base / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras 3 on the PyTorch backend, for the tests that compare the course with it.
+
+    Skips when Keras or a backend is missing (``pip install -r requirements-compare.txt``).
+    """
+    if "KERAS_BACKEND" not in os.environ:
+        try:
+            import torch  # noqa: F401
+
+            os.environ["KERAS_BACKEND"] = "torch"
+        except Exception:
+            pass
+    try:
+        import keras
+    except Exception as exc:  # not installed, or no usable backend
+        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc}); "
+                    "install the comparison extras: pip install -r requirements-compare.txt")
+    return keras

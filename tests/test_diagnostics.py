@@ -8,7 +8,6 @@ installed, the real callback is driven the same way.
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from hypothesis import given
@@ -105,30 +104,12 @@ def test_agrees_with_the_callback_loop_on_noisy_plateaus(curve, patience, delta_
     expected = fit_loop(KerasStyleEarlyStopping(patience, min_delta), curve)
     assert early_stopping_epoch(curve, patience, min_delta) == expected
 
-
-def _keras():
-    if "KERAS_BACKEND" not in os.environ:
-        try:
-            import torch  # noqa: F401
-
-            os.environ["KERAS_BACKEND"] = "torch"
-        except Exception:
-            pass
-    try:
-        import keras
-    except Exception as exc:  # not installed, or no usable backend
-        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc}); "
-                    "install the comparison extras: pip install -r requirements-compare.txt")
-    return keras
-
-
 class _Model:
     stop_training = False
 
 
 @given(st.lists(grid, min_size=1, max_size=30), st.integers(0, 5), st.integers(0, 8))
-def test_agrees_with_keras_early_stopping(curve, patience, delta_steps):
-    keras = _keras()
+def test_agrees_with_keras_early_stopping(keras, curve, patience, delta_steps):
     min_delta = delta_steps / 64
     callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
                                              min_delta=min_delta, mode="min")

@@ -11,7 +11,6 @@ against the installed scikit-learn.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 
 import matplotlib
@@ -249,18 +248,7 @@ def test_pytorch_claims():
         torch.nn.BCELoss()(torch.tensor([3.0]), torch.tensor([1.0]))
 
 
-def _keras():
-    if "KERAS_BACKEND" not in os.environ:
-        os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except Exception as exc:
-        pytest.skip(f"Keras is not usable here ({type(exc).__name__})")
-    return keras
-
-
-def test_keras_claims():
-    keras = _keras()
+def test_keras_claims(keras):
     y, raw = np.array([[1.0], [1.0]]), np.array([[3.0], [-3.0]])
     clipped = keras.losses.BinaryCrossentropy(reduction=None)(y, raw)
     clipped = np.ravel(keras.ops.convert_to_numpy(clipped))

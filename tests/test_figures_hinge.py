@@ -194,24 +194,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(scope="module")
-def keras():
-    import os
-
-    if "KERAS_BACKEND" not in os.environ:
-        try:
-            import torch  # noqa: F401
-
-            os.environ["KERAS_BACKEND"] = "torch"
-        except Exception:
-            pass
-    try:
-        import keras
-    except Exception as exc:
-        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc})")
-    return keras
-
-
 def as_float(x):
     return float(x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x))
 

@@ -10,7 +10,6 @@ Huber divided by beta, Keras converts 0/1 hinge labels silently.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -194,23 +193,6 @@ def test_hinge_gradient_matches_pytorch_autograd(torch):
 # --------------------------------------------------------------------------
 # Keras 3
 # --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def keras():
-    if "KERAS_BACKEND" not in os.environ:
-        try:
-            import torch  # noqa: F401
-
-            os.environ["KERAS_BACKEND"] = "torch"
-        except Exception:
-            pass
-    try:
-        import keras
-    except Exception as exc:
-        pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc}); "
-                    "pip install -r requirements-compare.txt to compare with it")
-    return keras
 
 
 def kvalue(x):
