@@ -123,6 +123,15 @@ def _finish(values: np.ndarray, total: float, reduction: str, *named_inputs):
     return values
 
 
+def _sum_of_squares(x: np.ndarray) -> float:
+    """Sum of the squares of ``x``, as one dot product (one pass, BLAS's ``ddot``).
+
+    NaN and infinity propagate into the result, which ``_finish`` checks.
+    """
+    flat = x.reshape(-1)
+    return float(np.dot(flat, flat))
+
+
 def _row_max(z: np.ndarray) -> np.ndarray:
     """Maximum of each row of a 2-D array.
 
@@ -175,6 +184,8 @@ def mse(y_true, y_pred, reduction: str = "mean"):
     yt, yp = _pair(y_true, y_pred, check_finite=False)
     with np.errstate(invalid="ignore"):  # inf - inf: refused just below, by _finish
         d = np.subtract(yp, yt, out=_temp(yp, reduction))
+    if reduction != "none":  # the sum of squares in one pass, without squaring in place
+        return _finish(d, _sum_of_squares(d), reduction, (yt, "y_true"), (yp, "y_pred"))
     np.multiply(d, d, out=d)
     return _finish(d, float(d.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
@@ -253,25 +264,25 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
     check_reduction(reduction)
     delta = check_positive(delta, "delta")
     yt, yp = _pair(y_true, y_pred, check_finite=False)
-    # With c = min(|r|, delta): 0.5 c^2 + delta (|r| - c), the same two pieces.
     with np.errstate(invalid="ignore"):  # inf - inf: refused at the end, by _finish
-        a = np.subtract(yp, yt, out=_temp(yp, reduction))
-    np.abs(a, out=a)
-    if reduction == "none":
-        c = np.minimum(a, delta, out=np.empty_like(a))
-        np.subtract(a, c, out=a)  # the part of |r| beyond delta
-        a *= delta
-        c *= c
-        c *= 0.5
-        a += c
-        return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
-    # The mean and the sum need sums only, so one array serves: sum |r|, then
-    # clip it to c in place. Where |r| <= delta the two sums share their terms.
-    sum_abs = float(a.sum())
-    np.minimum(a, delta, out=a)
-    c = a.reshape(-1)
-    total = delta * (sum_abs - float(c.sum())) + 0.5 * float(np.einsum("i,i->", c, c))
-    return _finish(a, total, reduction, (yt, "y_true"), (yp, "y_pred"))
+        r = np.subtract(yp, yt, out=_temp(yp, reduction))
+    if reduction != "none":
+        # With c = clip(r, -delta, delta), each term is c r - c^2 / 2: r^2 / 2
+        # inside the band, delta |r| - delta^2 / 2 outside. The mean and the sum
+        # then need two dot products (one pass each), not an array of terms.
+        c = np.clip(r, -delta, delta, out=_temp(yp, reduction, "b")).reshape(-1)
+        flat = r.reshape(-1)
+        total = float(np.dot(c, flat)) - 0.5 * float(np.dot(c, c))
+        return _finish(r, total, reduction, (yt, "y_true"), (yp, "y_pred"))
+    # Unreduced, with a = |r| and c = min(a, delta): c^2 / 2 + delta (a - c).
+    a = np.abs(r, out=r)
+    c = np.clip(a, 0.0, delta, out=np.empty_like(a))  # min(a, delta); faster than np.minimum
+    np.subtract(a, c, out=a)  # the part of |r| beyond delta
+    a *= delta
+    c *= c
+    c *= 0.5
+    a += c
+    return _finish(a, float(a.sum()), reduction, (yt, "y_true"), (yp, "y_pred"))
 
 
 def huber_grad(y_true, y_pred, delta: float = 1.0):
