@@ -69,3 +69,20 @@ def keras():
         pytest.skip(f"Keras is not usable here ({type(exc).__name__}: {exc}); "
                     "install the comparison extras: pip install -r requirements-compare.txt")
     return keras
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Exercise name -> what ``otter assign`` made of its solution notebook
+    (:class:`lossbook.exercises.Assigned`), built once per session on first use
+    and shared by the exercise tests, which only read it."""
+    from lossbook import exercises
+
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = exercises.assign(name, tmp_path_factory.mktemp(name))
+        return cache[name]
+
+    return get

@@ -151,19 +151,6 @@ def _breakage_cases():
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Exercise name -> what otter assign produced (built once, on first use)."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = exercises.assign(name, tmp_path_factory.mktemp(name))
-        return cache[name]
-
-    return get
-
-
 @pytest.fixture
 def fast_limits(monkeypatch):
     monkeypatch.setattr(grading, "CALL_TIME_LIMIT", 0.3)

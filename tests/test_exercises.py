@@ -22,19 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NAMES = exercises.exercise_names()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Exercise name -> what otter assign produced (built once, on first use)."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = exercises.assign(name, tmp_path_factory.mktemp(name))
-        return cache[name]
-
-    return get
-
-
 def solution(name):
     return nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
 
