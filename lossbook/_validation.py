@@ -168,7 +168,7 @@ def check_hinge_labels(y: np.ndarray, name: str = "y_true") -> None:
         if np.all((y == 0.0) | (y == 1.0)):
             fix = f"Your labels are 0/1: convert them with {name} = 2 * {name} - 1."
         else:
-            fix = f"Map the negative class to -1 and the positive class to +1."
+            fix = "Map the negative class to -1 and the positive class to +1."
         raise ValueError(
             f"hinge losses need labels in {{-1, +1}}; {name} contains {values.tolist()}. "
             + fix

@@ -12,6 +12,9 @@ from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The tests' shared helper modules (book_site, explorer_checks) import by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 # Property tests are deterministic: the same examples on every run and machine,
 # and no example database written into the repository.
 settings.register_profile("lossbook", derandomize=True, database=None, deadline=None,

@@ -31,7 +31,6 @@ import http.server
 import mimetypes
 import os
 import posixpath
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,8 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import book_site as bs  # noqa: E402
+import book_site as bs  # tests/book_site.py (conftest puts tests/ on the path)
 
 pytestmark = pytest.mark.browser
 

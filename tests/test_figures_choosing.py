@@ -11,7 +11,6 @@ against the installed scikit-learn.
 from __future__ import annotations
 
 import hashlib
-import time
 
 import matplotlib
 import numpy as np
@@ -19,6 +18,7 @@ import pytest
 
 import lossbook as lb
 from lossbook.figures import choosing as figs
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -292,21 +292,11 @@ def test_scikit_learn_defaults_stated_in_the_chapter():
 # --------------------------------------------------------------------------
 
 
-def _frames(explorer):
-    """Render every frame; times are CPU time of this process (the redraw itself)."""
-    pngs, alts, times = [], [], []
-    for _, values in explorer._combinations():
-        start = time.process_time()
-        pngs.append(explorer.render(**values))
-        times.append(time.process_time() - start)
-        alts.append(explorer.alt(**values))
-    return pngs, alts, times
-
 
 @pytest.mark.parametrize("name", ["wrong_start", "far"])
 def test_every_frame_differs_and_has_its_own_alt_text(name, request):
     explorer = request.getfixturevalue(name).explorer()
-    pngs, alts, _ = _frames(explorer)
+    pngs, alts, _ = xc.frames(explorer)
     assert len({hashlib.sha1(p).hexdigest() for p in pngs}) == len(pngs) <= 48
     assert len(set(alts)) == len(alts) and all(len(a) > 80 for a in alts)
 
@@ -314,9 +304,9 @@ def test_every_frame_differs_and_has_its_own_alt_text(name, request):
 @pytest.mark.parametrize("name", ["wrong_start", "far"])
 def test_redraws_are_fast(name, request):
     explorer = request.getfixturevalue(name).explorer()
-    _frames(explorer)
-    _, _, times = _frames(explorer)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.frames(explorer)
+    _, _, times = xc.frames(explorer)
+    xc.assert_fast(float(np.median(times)))
 
 
 def test_static_figures_draw():

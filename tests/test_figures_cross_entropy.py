@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -17,6 +16,7 @@ from scipy.optimize import minimize_scalar
 from lossbook.figures import cross_entropy as figs
 from lossbook.figures._backdrop import Backdrop
 from lossbook.plotting import RC
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -150,17 +150,8 @@ def test_alt_text_states_the_probabilities_and_the_loss(explorer):
 def test_render_is_fast(explorer):
     for t in figs.TEMPERATURES:          # first calls draw each temperature's static layer
         explorer.render(true_logit=2.0, temperature=t)
-    times = []
-    for z in figs.TRUE_LOGITS[::2]:
-        for t in figs.TEMPERATURES:
-            best = math.inf
-            for _ in range(3):
-                # best of three, in CPU time, so that a busy machine does not fail the test
-                start = time.process_time()
-                explorer.render(true_logit=z, temperature=t)
-                best = min(best, time.process_time() - start)
-            times.append(best)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.assert_fast(xc.median_redraw(explorer, [
+        {"true_logit": z, "temperature": t} for z in figs.TRUE_LOGITS[::2] for t in figs.TEMPERATURES]))
 
 
 def test_render_leaves_no_open_figures(explorer):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -17,6 +16,7 @@ from sklearn.svm import SVC
 
 from lossbook.figures import hinge as figs
 from lossbook.plotting import RC
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -126,17 +126,8 @@ def test_alt_text_states_the_counts_and_the_loss(explorer, data):
 
 def test_render_is_fast(explorer):
     explorer.render(angle=0, offset=0.0)     # the first call draws the static layer
-    times = []
-    for a in figs.ANGLES:
-        for c in figs.OFFSETS[::2]:
-            best = math.inf
-            for _ in range(3):
-                # best of three, in CPU time, so that a busy machine does not fail the test
-                start = time.process_time()
-                explorer.render(angle=a, offset=c)
-                best = min(best, time.process_time() - start)
-            times.append(best)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.assert_fast(xc.median_redraw(explorer, [
+        {"angle": a, "offset": c} for a in figs.ANGLES for c in figs.OFFSETS[::2]]))
 
 
 # -- the trained SVM figure ------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -11,6 +10,7 @@ import pytest
 
 from lossbook.figures import huber as figs
 from lossbook.plotting import RC
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -66,17 +66,7 @@ def test_alt_text_names_the_current_slope(explorer):
 
 def test_render_is_fast(explorer):
     explorer.render(delta=1.0)   # the first call draws the static layer
-    times = []
-    for d in explorer.params["delta"]:
-        best = np.inf
-        for _ in range(3):
-            # best of three, in CPU time: other processes on a busy machine must
-            # not fail the test (on an idle machine CPU and wall time agree)
-            start = time.process_time()
-            explorer.render(delta=d)
-            best = min(best, time.process_time() - start)
-        times.append(best)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.assert_fast(xc.median_redraw(explorer, [{"delta": d} for d in explorer.params["delta"]]))
 
 
 def test_static_html_has_one_frame_per_delta(explorer):

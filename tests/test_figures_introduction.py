@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import matplotlib
@@ -22,6 +21,7 @@ from lossbook.figures import introduction as figs
 from lossbook.figures._backdrop import Backdrop
 from lossbook.models import train_gd
 from lossbook.plotting import RC
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -168,17 +168,8 @@ def test_alt_text_describes_each_frame(demo, explorer):
 def test_render_is_fast(explorer):
     for lr in figs.LEARNING_RATES:         # the first frame of each lr draws its static layer
         explorer.render(lr=lr, epoch=0)
-    times = []
-    for lr in figs.LEARNING_RATES:
-        for epoch in figs.EPOCHS:
-            best = np.inf
-            for _ in range(2):
-                # best of two in CPU time, so that a busy machine does not fail the test
-                start = time.process_time()
-                explorer.render(lr=lr, epoch=epoch)
-                best = min(best, time.process_time() - start)
-            times.append(best)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.assert_fast(xc.median_redraw(explorer, [
+        {"lr": lr, "epoch": epoch} for lr in figs.LEARNING_RATES for epoch in figs.EPOCHS], repeat=2))
 
 
 def test_static_html_holds_every_frame(page):

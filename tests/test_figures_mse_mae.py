@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 import warnings
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 from lossbook.figures import mse_mae as figs
 from lossbook.figures._backdrop import Backdrop
 from lossbook.plotting import RC
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -177,16 +177,7 @@ def test_alt_text_gives_both_fits_and_losses(demo, explorer):
 
 def test_render_is_fast(explorer):
     explorer.render(outlier=260.0)        # the first call draws the static layer
-    times = []
-    for value in figs.OUTLIER_VALUES:
-        best = np.inf
-        for _ in range(3):
-            # best of three in CPU time, so that a busy machine does not fail the test
-            start = time.process_time()
-            explorer.render(outlier=value)
-            best = min(best, time.process_time() - start)
-        times.append(best)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.assert_fast(xc.median_redraw(explorer, [{"outlier": v} for v in figs.OUTLIER_VALUES]))
 
 
 def test_overlay_lines_up_with_the_static_axes(demo):

@@ -9,7 +9,6 @@ for distinct frames, alt texts and redraw time.
 from __future__ import annotations
 
 import hashlib
-import time
 
 import matplotlib
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 
 from lossbook import early_stopping_epoch, polynomial_features
 from lossbook.figures import overfitting as figs
+import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
 matplotlib.use("Agg")
 
@@ -212,22 +212,11 @@ def test_sklearn_mlp_stops_one_epoch_after_keras_rule():
 # --------------------------------------------------------------------------
 
 
-def _frames(explorer):
-    """Render every frame; the times are CPU time of this process, which measures the
-    redraw itself and not the waits of a machine busy with other work."""
-    pngs, alts, times = [], [], []
-    for _, values in explorer._combinations():
-        start = time.process_time()
-        pngs.append(explorer.render(**values))
-        times.append(time.process_time() - start)
-        alts.append(explorer.alt(**values))
-    return pngs, alts, times
-
 
 @pytest.mark.parametrize("name", ["capacity", "early", "regularisation"])
 def test_every_frame_differs_and_has_its_own_alt_text(name, request):
     explorer = request.getfixturevalue(name).explorer()
-    pngs, alts, _ = _frames(explorer)
+    pngs, alts, _ = xc.frames(explorer)
     assert len({hashlib.sha1(p).hexdigest() for p in pngs}) == len(pngs)
     assert len(set(alts)) == len(alts)
     assert all(len(a) > 80 for a in alts)
@@ -237,9 +226,9 @@ def test_every_frame_differs_and_has_its_own_alt_text(name, request):
 @pytest.mark.parametrize("name", ["capacity", "early", "regularisation"])
 def test_redraws_are_fast(name, request):
     explorer = request.getfixturevalue(name).explorer()
-    _frames(explorer)                     # the static layers are drawn once, on first use
-    _, _, times = _frames(explorer)
-    assert np.median(times) < 0.05, f"median redraw {np.median(times) * 1000:.0f} ms"
+    xc.frames(explorer)                     # the static layers are drawn once, on first use
+    _, _, times = xc.frames(explorer)
+    xc.assert_fast(float(np.median(times)))
 
 
 def test_static_html_switches_frames():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,8 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import book_site as bs  # noqa: E402
+import book_site as bs  # tests/book_site.py (conftest puts tests/ on the path)
 
 PAGES = bs.page_paths()
 NOTEBOOK_PAGES = bs.notebook_docnames()

@@ -366,7 +366,7 @@ class LearningRateDemo:
         """Alt text of the frame for ``lr`` and ``epoch``."""
         run = self.run(lr)
         epoch = int(epoch)
-        start, now = run["loss"][0], run["loss"][epoch]
+        start = run["loss"][0]
         final = run["loss"][-1]
         text = (f"Gradient descent with learning rate {lr:g}, after {epoch} epochs. "
                 f"Left: {self.x.size} flats, ")
