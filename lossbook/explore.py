@@ -292,6 +292,10 @@ class Explorer:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if static_mode():
-            return {"text/html": self.static_html(), "text/plain": self.title}
+            # The HTML book shows the explorer; the PDF (LaTeX takes no HTML)
+            # shows its default frame, with the same alt text.
+            png = self.render(quantize=True, **self.initial)
+            return ({"text/html": self.static_html(), "image/png": png, "text/plain": self.title},
+                    {"image/png": {"alt": self.alt(**self.initial)}})
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
         return bundle

@@ -173,9 +173,12 @@ def test_static_html_ids_are_stable_and_distinct(two_sliders):
 def test_mimebundle_is_static_html_while_the_book_builds(two_sliders, monkeypatch):
     monkeypatch.setenv("LOSSBOOK_STATIC", "1")
     assert explore.static_mode()
-    bundle = two_sliders._repr_mimebundle_()
+    bundle, metadata = two_sliders._repr_mimebundle_()
     assert bundle["text/plain"] == "A <line> & more"
     assert bundle["text/html"].startswith('<figure class="lossbook-explorer"')
+    # the default frame, for the PDF, which takes no HTML
+    assert bundle["image/png"] == two_sliders.render(quantize=True, **two_sliders.initial)
+    assert metadata["image/png"]["alt"] == two_sliders.alt(**two_sliders.initial)
     monkeypatch.setenv("LOSSBOOK_STATIC", "0")
     assert not explore.static_mode()
 
