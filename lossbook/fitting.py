@@ -1,13 +1,17 @@
 """Fitting a straight line under a chosen loss: MSE, MAE or Huber.
 
-:func:`fit_line` finds the intercept and slope of the line
-:math:`\\hat y = a + b x` that minimises the mean loss over the data. The
-three fits differ only in how much a far-away point is allowed to pull:
+:func:`fit_line` finds the slope :math:`w` and intercept :math:`b` of the
+line :math:`\\hat y = w x + b` that minimises the mean loss over the data, and
+returns them in that order, ``(w, b)``, as chapter 1's gradient descent does.
+It solves each problem directly (no learning rate); the chapters train with
+gradient descent and use it as the exact answer to compare with. The three
+fits differ only in how much a far-away point is allowed to pull:
 
 * ``"mse"``: ordinary least squares, in closed form (the mean's cousin);
 * ``"mae"``: least absolute deviations, exactly, by Wesolowsky's descent
   through lines that pass through two data points (the median's cousin);
-* ``"huber"``: iteratively reweighted least squares (IRLS). Each step solves
+* ``"huber"``: iteratively reweighted least squares (IRLS), which needs no
+  learning rate and converges in a few dozen steps. Each step solves
   a weighted least-squares problem whose weights
   :math:`w_i = \\psi(r_i)/r_i = \\min(1, \\delta/|r_i|)` come from the Huber
   gradient :math:`\\psi(r) = \\operatorname{clip}(r, -\\delta, \\delta)`
@@ -20,14 +24,15 @@ Examples
 --------
 >>> x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
 >>> y = np.array([1.0, 3.0, 5.0, 7.0, 29.0])      # y = 1 + 2x, last point off by 20
->>> [round(v, 4) for v in fit_line(x, y, "mse")]
-[-3.0, 6.0]
+>>> [round(v, 4) for v in fit_line(x, y, "mse")]     # slope, intercept
+[6.0, -3.0]
 >>> [round(v, 4) for v in fit_line(x, y, "mae")]
-[1.0, 2.0]
+[2.0, 1.0]
 >>> [round(v, 4) for v in fit_line(x, y, "huber", delta=1.0)]
-[0.5, 2.5]
+[2.5, 0.5]
 
-Check the Huber line by hand: its residuals are -0.5, 0, 0.5, 1 and -18.5, so
+Check the Huber line :math:`\\hat y = 2.5 x + 0.5` by hand: its residuals
+:math:`\\hat y - y` are -0.5, 0, 0.5, 1 and -18.5, so
 the clipped residuals -0.5, 0, 0.5, 1, -1 sum to 0, and so does their sum
 weighted by x (0 + 0 + 1 + 3 - 4): the gradient is zero. The outlier pulls
 with force 1 (delta) instead of 18.5.
@@ -137,14 +142,14 @@ def _lad_line(x, y, max_iter) -> tuple[float, float]:
 
 def fit_line(x, y, loss: str = "mse", delta: float = 1.0, max_iter: int = 500,
              tol: float = 1e-10) -> tuple[float, float]:
-    """Intercept and slope of the line that minimises the mean ``loss``.
+    """Slope and intercept ``(w, b)`` of the line ``w * x + b`` that minimises the mean ``loss``.
 
     Parameters
     ----------
     x, y : array_like, shape (n,)
         One input and one target per sample; at least two distinct ``x``.
     loss : {"mse", "mae", "huber"}
-        The loss of the residual ``a + b * x - y`` to minimise.
+        The loss of the residual ``w * x + b - y`` to minimise.
     delta : float > 0
         Huber's threshold, in the units of ``y`` (ignored for MSE and MAE).
     max_iter : int
@@ -155,12 +160,15 @@ def fit_line(x, y, loss: str = "mse", delta: float = 1.0, max_iter: int = 500,
 
     Returns
     -------
-    (intercept, slope) : tuple of float
+    (slope, intercept) : tuple of float
+        The slope ``w`` first, then the intercept ``b``, so that
+        ``w, b = fit_line(x, y)`` predicts ``w * x + b``.
 
     Examples
     --------
-    >>> fit_line([0.0, 1.0, 2.0], [1.0, 2.0, 3.0])
-    (1.0, 1.0)
+    >>> w, b = fit_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])   # y = 2x + 1
+    >>> (w, b)
+    (2.0, 1.0)
     >>> fit_line([0.0, 1.0], [1.0, 2.0], loss="l2")
     Traceback (most recent call last):
     ...
@@ -170,8 +178,10 @@ def fit_line(x, y, loss: str = "mse", delta: float = 1.0, max_iter: int = 500,
         raise ValueError(f"unknown loss {loss!r}; use one of 'mse', 'mae', 'huber'.")
     x, y = _check_xy(x, y)
     if loss == "mse":
-        return _weighted_least_squares(x, y, np.ones_like(x))
-    if loss == "mae":
-        return _lad_line(x, y, max_iter)
-    delta = check_positive(delta, "delta")
-    return _huber_line(x, y, delta, max_iter, tol)
+        intercept, slope = _weighted_least_squares(x, y, np.ones_like(x))
+    elif loss == "mae":
+        intercept, slope = _lad_line(x, y, max_iter)
+    else:
+        delta = check_positive(delta, "delta")
+        intercept, slope = _huber_line(x, y, delta, max_iter, tol)
+    return slope, intercept

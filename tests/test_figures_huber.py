@@ -30,23 +30,23 @@ def test_fits_shown_agree_with_independent_values(explorer):
     path = explorer.path
     x, y = path.x, path.y
     slope, intercept = np.polyfit(x, y, 1)
-    np.testing.assert_allclose(path.fits["mse"], (intercept, slope), rtol=1e-10)
-    for delta, (a, b) in path.huber_fits.items():
-        psi = np.clip(a + b * x - y, -delta, delta)        # zero gradient = the minimum
+    np.testing.assert_allclose(path.fits["mse"], (slope, intercept), rtol=1e-10)
+    for delta, (w, b) in path.huber_fits.items():
+        psi = np.clip(w * x + b - y, -delta, delta)        # zero gradient = the minimum
         assert abs(psi.sum()) < 1e-7 and abs((psi * x).sum()) < 1e-6, delta
     # as delta grows the slope moves from the MAE slope to the MSE slope (not
     # strictly monotonically: the path has a dip of 2e-4 near delta = 0.4)
-    slopes = path.path[:, 2]
-    assert np.all(slopes >= path.fits["mae"][1] - 1e-9) and np.all(slopes <= path.fits["mse"][1] + 1e-9)
+    slopes = path.path[:, 1]
+    assert np.all(slopes >= path.fits["mae"][0] - 1e-9) and np.all(slopes <= path.fits["mse"][0] + 1e-9)
     assert np.all(np.diff(slopes[path.path[:, 0] >= 0.5]) >= -1e-9)
-    assert slopes[0] == pytest.approx(path.fits["mae"][1], abs=0.02)
-    assert slopes[-1] == pytest.approx(path.fits["mse"][1], rel=1e-9)
+    assert slopes[0] == pytest.approx(path.fits["mae"][0], abs=0.02)
+    assert slopes[-1] == pytest.approx(path.fits["mse"][0], rel=1e-9)
 
 
 def test_capped_points_are_those_beyond_delta(explorer):
     path = explorer.path
-    a, b = path.fit(2.0)
-    np.testing.assert_array_equal(path.outside(2.0), np.abs(a + b * path.x - path.y) > 2.0)
+    w, b = path.fit(2.0)
+    np.testing.assert_array_equal(path.outside(2.0), np.abs(w * path.x + b - path.y) > 2.0)
     # every outlier is capped at the default delta, no point at the largest one
     assert path.outside(1.0)[path.is_outlier].all()
     assert not path.outside(max(figs.DELTAS)).any()
@@ -59,7 +59,7 @@ def test_each_frame_differs(explorer):
 
 def test_alt_text_names_the_current_slope(explorer):
     for d in (0.1, 1.0, 15.0):
-        slope = explorer.path.fit(d)[1]
+        slope = explorer.path.fit(d)[0]
         assert f"slope {slope:.2f}" in explorer.alt(delta=d)
     assert explorer.alt(delta=0.1) != explorer.alt(delta=15.0)
 

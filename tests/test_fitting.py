@@ -37,14 +37,23 @@ def data():
 def test_mse_fit_is_numpy_polyfit(data):
     x, y, _ = data
     slope, intercept = np.polyfit(x, y, 1)
-    np.testing.assert_allclose(fit_line(x, y, "mse"), (intercept, slope), rtol=1e-10)
+    np.testing.assert_allclose(fit_line(x, y, "mse"), (slope, intercept), rtol=1e-10)
+
+
+def test_returns_the_slope_first_as_chapter_one_does():
+    """One name, one meaning: w, b = fit_line(x, y) predicts w * x + b."""
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    y = 3.0 * x - 1.0
+    for loss in ("mse", "mae", "huber"):
+        w, b = fit_line(x, y, loss)
+        assert (w, b) == pytest.approx((3.0, -1.0)), loss
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 def test_mae_fit_is_the_linear_programming_optimum(seed):
     x, y, _ = regression_with_outliers(n=35, n_outliers=5, seed=seed)
     (a_lp, b_lp), best = lad_by_linear_programming(x, y)
-    a, b = fit_line(x, y, "mae")
+    b, a = fit_line(x, y, "mae")
     assert np.abs(y - a - b * x).sum() == pytest.approx(best, rel=1e-9)
     np.testing.assert_allclose((a, b), (a_lp, b_lp), atol=1e-7)
 
@@ -52,7 +61,7 @@ def test_mae_fit_is_the_linear_programming_optimum(seed):
 @pytest.mark.parametrize("delta", [0.1, 0.5, 1.0, 2.0, 5.0])
 def test_huber_fit_minimises_the_huber_loss(data, delta):
     x, y, _ = data
-    a, b = fit_line(x, y, "huber", delta=delta)
+    b, a = fit_line(x, y, "huber", delta=delta)
     res = minimize(huber_sum, x0=np.polyfit(x, y, 1)[::-1], args=(x, y, delta),
                    method="BFGS", options={"gtol": 1e-10})
     assert huber_sum((a, b), x, y, delta) <= res.fun + 1e-9
@@ -62,7 +71,7 @@ def test_huber_fit_minimises_the_huber_loss(data, delta):
 def test_huber_fit_has_zero_gradient(data):
     x, y, _ = data
     delta = 1.0
-    a, b = fit_line(x, y, "huber", delta=delta)
+    b, a = fit_line(x, y, "huber", delta=delta)
     psi = np.clip(a + b * x - y, -delta, delta)
     assert abs(psi.sum()) < 1e-8 and abs((psi * x).sum()) < 1e-8
 
@@ -70,7 +79,7 @@ def test_huber_fit_has_zero_gradient(data):
 def test_huber_fit_with_large_delta_is_the_mse_fit(data):
     x, y, _ = data
     mse_fit = fit_line(x, y, "mse")
-    largest = np.abs(mse_fit[0] + mse_fit[1] * x - y).max()
+    largest = np.abs(mse_fit[0] * x + mse_fit[1] - y).max()
     np.testing.assert_allclose(fit_line(x, y, "huber", delta=largest * 1.01), mse_fit, rtol=1e-12)
 
 
@@ -81,16 +90,16 @@ def test_huber_fit_agrees_with_scikit_learn_huber_regressor(data):
 
     x, y, _ = data
     model = HuberRegressor(epsilon=1.35, alpha=0.0).fit(x[:, None], y)
-    a, b = fit_line(x, y, "huber", delta=1.35 * model.scale_)
-    np.testing.assert_allclose((a, b), (model.intercept_, model.coef_[0]), atol=1e-4)
+    w, b = fit_line(x, y, "huber", delta=1.35 * model.scale_)
+    np.testing.assert_allclose((w, b), (model.coef_[0], model.intercept_), atol=1e-4)
 
 
 def test_the_fits_order_as_robustness_says(data):
     x, y, is_outlier = data
     clean_slope = np.polyfit(x[~is_outlier], y[~is_outlier], 1)[0]
-    mse_slope = fit_line(x, y, "mse")[1]
-    huber_slope = fit_line(x, y, "huber", delta=1.0)[1]
-    mae_slope = fit_line(x, y, "mae")[1]
+    mse_slope = fit_line(x, y, "mse")[0]
+    huber_slope = fit_line(x, y, "huber", delta=1.0)[0]
+    mae_slope = fit_line(x, y, "mae")[0]
     assert mse_slope > 2 * clean_slope          # the outliers tilt the MSE line
     assert abs(mae_slope - 0.5) < 0.1 and abs(huber_slope - 0.5) < 0.15
     assert mae_slope < huber_slope < mse_slope

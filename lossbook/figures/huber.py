@@ -12,8 +12,8 @@
 Examples
 --------
 >>> path = FitPath()
->>> mse_slope, mae_slope = path.fits["mse"][1], path.fits["mae"][1]
->>> bool(mae_slope < path.fit(1.0)[1] < mse_slope)
+>>> mse_slope, mae_slope = path.fits["mse"][0], path.fits["mae"][0]
+>>> bool(mae_slope < path.fit(1.0)[0] < mse_slope)
 True
 """
 
@@ -134,11 +134,12 @@ class FitPath:
         The data.
     fits : dict
         ``"mse"``, ``"mae"`` and ``"clean"`` (the MSE fit without the
-        outliers) map to ``(intercept, slope)``.
+        outliers) map to ``(slope, intercept)``, as
+        :func:`lossbook.fitting.fit_line` returns them.
     huber_fits : dict
-        ``delta -> (intercept, slope)`` for every slider value.
+        ``delta -> (slope, intercept)`` for every slider value.
     path : ndarray, shape (len(path_deltas), 3)
-        Columns ``delta``, intercept and slope of the Huber fit.
+        Columns ``delta``, slope and intercept of the Huber fit.
     """
 
     def __init__(self, deltas=DELTAS, path_deltas=None, seed: int = 0):
@@ -157,7 +158,7 @@ class FitPath:
         self._backdrop = Backdrop(self._draw_static)
 
     def fit(self, delta: float) -> tuple[float, float]:
-        """The precomputed Huber fit ``(intercept, slope)`` for ``delta``."""
+        """The precomputed Huber fit ``(slope, intercept)`` for ``delta``."""
         try:
             return self.huber_fits[delta]
         except KeyError:
@@ -166,8 +167,8 @@ class FitPath:
 
     def outside(self, delta: float) -> np.ndarray:
         """Mask of the samples whose Huber residual is beyond ``+-delta`` (capped pull)."""
-        a, b = self.fit(delta)
-        return np.abs(a + b * self.x - self.y) > delta
+        w, b = self.fit(delta)
+        return np.abs(w * self.x + b - self.y) > delta
 
     def _draw_static(self, fig, key=None):
         """The parts of the explorer's figure that do not depend on delta."""
@@ -177,16 +178,16 @@ class FitPath:
         ax.set_ylim(-1, 23)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax2.plot(self.path[:, 0], self.path[:, 2], color=COLORS["huber"], lw=1.5)
+        ax2.plot(self.path[:, 0], self.path[:, 1], color=COLORS["huber"], lw=1.5)
         for key, label, x_text, ha in (("mse", "MSE", self.path[0, 0], "left"),
                                        ("mae", "MAE", self.path[-1, 0], "right")):
-            ax2.axhline(self.fits[key][1], color=COLORS[key], ls=LINESTYLES[key], lw=1.0)
-            ax2.text(x_text, self.fits[key][1], label, va="bottom", ha=ha, fontsize=8)
+            ax2.axhline(self.fits[key][0], color=COLORS[key], ls=LINESTYLES[key], lw=1.0)
+            ax2.text(x_text, self.fits[key][0], label, va="bottom", ha=ha, fontsize=8)
         ax2.set_xscale("log")
         ax2.set_xlim(self.path[0, 0], self.path[-1, 0])
         ax2.set_xticks([0.1, 1.0, 10.0], ["0.1", "1", "10"])
         ax2.minorticks_off()
-        lo, hi = sorted((self.fits["mae"][1], self.fits["mse"][1]))
+        lo, hi = sorted((self.fits["mae"][0], self.fits["mse"][0]))
         pad = 0.1 * (hi - lo)
         ax2.set_ylim(lo - pad, hi + 2 * pad)
         ax2.set_xlabel(r"$\delta$ (log scale)")
@@ -206,12 +207,13 @@ class FitPath:
         (:class:`~lossbook.figures._backdrop.Backdrop`); a call draws only
         what depends on ``delta``, so a slider move stays fast.
         """
-        a, b = self.fit(delta)
+        w, b = self.fit(delta)
         out = self.outside(delta)
         left, right = self._backdrop.paste(fig)
         x_line = np.array([-0.3, 10.3])
-        band = [(x_line[0], a + b * x_line[0] - delta), (x_line[1], a + b * x_line[1] - delta),
-                (x_line[1], a + b * x_line[1] + delta), (x_line[0], a + b * x_line[0] + delta)]
+        y_line = w * x_line + b
+        band = [(x_line[0], y_line[0] - delta), (x_line[1], y_line[1] - delta),
+                (x_line[1], y_line[1] + delta), (x_line[0], y_line[0] + delta)]
         left.patch(Polygon(band, closed=True, color=COLORS["huber"], alpha=0.18, lw=0, zorder=1))
         for mask, marker in ((~self.is_outlier, "o"), (self.is_outlier, "^")):
             inner, outer = mask & ~out, mask & out
@@ -221,25 +223,25 @@ class FitPath:
                       mec=COLORS["data"], mew=1.0, zorder=3)
         handles = []
         for key, label in (("mse", "MSE"), ("mae", "MAE")):
-            ai, bi = self.fits[key]
-            handles.append(left.line(x_line, ai + bi * x_line, color=COLORS[key], ls=LINESTYLES[key],
-                                     lw=1.3, label=f"{label}: slope {bi:.2f}"))
-        handles.append(left.line(x_line, a + b * x_line, color=COLORS["huber"], ls=LINESTYLES["huber"],
-                                 lw=2.5, label=f"Huber: slope {b:.2f}"))
+            wi, bi = self.fits[key]
+            handles.append(left.line(x_line, wi * x_line + bi, color=COLORS[key], ls=LINESTYLES[key],
+                                     lw=1.3, label=f"{label}: slope {wi:.2f}"))
+        handles.append(left.line(x_line, y_line, color=COLORS["huber"], ls=LINESTYLES["huber"],
+                                 lw=2.5, label=f"Huber: slope {w:.2f}"))
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=left.fraction(0.0, 1.0))
         fig.text(*left.fraction(0.5, 1.03), rf"$\delta = {delta:g}$: {int(out.sum())} of {out.size} "
                  "points capped", ha="center", va="bottom", fontsize=10)
-        right.line([delta], [b], ls="none", marker="o", color=COLORS["huber"], ms=7,
+        right.line([delta], [w], ls="none", marker="o", color=COLORS["huber"], ms=7,
                    mec=COLORS["truth"], zorder=4)
 
     def alt(self, delta: float) -> str:
         """Alt text of the explorer's frame for ``delta``."""
-        a, b = self.fit(delta)
+        w, b = self.fit(delta)
         out = self.outside(delta)
         return (f"Scatter plot of {self.x.size} points along a rising line, with "
                 f"{int(self.is_outlier.sum())} outliers far above it at large x. The MSE line "
-                f"has slope {self.fits['mse'][1]:.2f}, the MAE line {self.fits['mae'][1]:.2f}; "
-                f"with delta = {delta:g} the Huber line has slope {b:.2f} and intercept {a:.2f}, "
+                f"has slope {self.fits['mse'][0]:.2f}, the MAE line {self.fits['mae'][0]:.2f}; "
+                f"with delta = {delta:g} the Huber line has slope {w:.2f} and intercept {b:.2f}, "
                 f"and {int(out.sum())} points lie outside its band of plus or minus delta. "
                 "A second panel plots the Huber slope against delta on a log scale, rising "
                 "from the MAE slope to the MSE slope.")
