@@ -63,6 +63,29 @@ spam_hinge = {spam_hinge}
 hinge_on_01 = {hinge_on_01}
 '''
 
+def _grad(body: str) -> str:
+    """A hinge_grad answer returning ``body`` (of y and f)."""
+    return f'''
+def hinge_grad(y_true, scores):
+    y = np.asarray(y_true, dtype=float)
+    f = np.asarray(scores, dtype=float)
+    return {body}
+'''
+
+
+_SVM = '''
+from lossbook import train_gd
+
+rng = np.random.default_rng(5)
+y_svm = np.where(np.arange(40) % 2 == 0, 1.0, -1.0)
+X = np.column_stack([1.2 * y_svm, 0.8 * y_svm]) + rng.standard_normal((40, 2))
+svm = train_gd(X, y_svm, loss="hinge", l2=0.01, lr=0.1, num_epochs=200)
+margins = y_svm * (X @ svm.w + svm.b)
+n_inside_margin = int({inside})
+n_wrong_side = int({wrong})
+margin_width = {width}
+'''
+
 MUTATIONS = [
     # ------------------------------------------------------------ q1: hinge
     {
@@ -378,20 +401,20 @@ pytorch_multimargin = (2.9 + 0.0 + 6.6) / 3
         "question": "q5",
         "mistake": "the hinge is never zero",
         "feedback": "exactly 0 for a margin of 1 or more",
-        "answer": 'margin_judgement = " d "',
+        "answer": 'margin_judgement = " b "',
     },
     # ------------------------------------------------------------ q6: judgement
     {
         "question": "q6",
         "mistake": "PyTorch's division by C is a bug",
         "feedback": "does divide each sample's sum by the number of classes",
-        "answer": 'multiclass_judgement = "b"',
+        "answer": 'multiclass_judgement = "a"',
     },
     {
         "question": "q6",
         "mistake": "Crammer-Singer is Weston-Watkins without the true class",
         "feedback": "that is Crammer-Singer",
-        "answer": 'multiclass_judgement = "c"',
+        "answer": 'multiclass_judgement = "b"',
     },
     {
         "question": "q6",
@@ -399,4 +422,45 @@ pytorch_multimargin = (2.9 + 0.0 + 6.6) / 3
         "feedback": "Only 5.27 and 1.76 differ by a constant factor",
         "answer": 'multiclass_judgement = "d"',
     },
+    # ------------------------------------------------------------ q7: derive hinge_grad
+    {"question": "q7", "mistake": "differentiates the sum (no 1/n)",
+     "feedback": "did you differentiate the sum",
+     "answer": _grad("np.where(y * f < 1.0, -y, 0.0)")},
+    {"question": "q7", "mistake": "the wrong sign",
+     "feedback": "Check the sign",
+     "answer": _grad("np.where(y * f < 1.0, y, 0.0) / f.size")},
+    {"question": "q7", "mistake": "leaves the label out",
+     "feedback": "multiplies by the label y",
+     "answer": _grad("np.where(y * f < 1.0, -1.0, 0.0) / f.size")},
+    {"question": "q7", "mistake": "the kink at margin 0 (perceptron)",
+     "feedback": "a margin of 1, not 0",
+     "answer": _grad("np.where(y * f < 0.0, -y, 0.0) / f.size")},
+    {"question": "q7", "mistake": "the squared hinge's gradient",
+     "feedback": "gradient of the squared hinge",
+     "answer": _grad("-2.0 * y * np.maximum(0.0, 1.0 - y * f) / f.size")},
+    {"question": "q7", "mistake": "n is the number of rows",
+     "feedback": "not the number of rows",
+     "answer": _grad("np.where(y * f < 1.0, -y, 0.0) / (len(f) if f.ndim else 1)")},
+    # ------------------------------------------------------------ q8: train a classifier
+    {"question": "q8", "mistake": "counts the training errors as inside the margin",
+     "feedback": "That counts the training errors",
+     "answer": _SVM.format(inside="np.sum(margins <= 0)", wrong="np.sum(margins <= 0)",
+                           width="2 / np.linalg.norm(svm.w)")},
+    {"question": "q8", "mistake": "counts the points inside the margin as errors",
+     "feedback": "a training error is a margin of 0",
+     "answer": _SVM.format(inside="np.sum(margins < 1)", wrong="np.sum(margins < 1)",
+                           width="2 / np.linalg.norm(svm.w)")},
+    {"question": "q8", "mistake": "half the width",
+     "feedback": "twice as wide",
+     "answer": _SVM.format(inside="np.sum(margins < 1)", wrong="np.sum(margins <= 0)",
+                           width="1 / np.linalg.norm(svm.w)")},
+    {"question": "q8", "mistake": "the squared norm",
+     "feedback": "not its squared norm",
+     "answer": _SVM.format(inside="np.sum(margins < 1)", wrong="np.sum(margins <= 0)",
+                           width="2 / np.sum(svm.w ** 2)")},
+    {"question": "q8", "mistake": "trains without the penalty",
+     "feedback": "without the penalty",
+     "answer": _SVM.format(inside="np.sum(margins < 1)", wrong="np.sum(margins <= 0)",
+                           width="2 / np.linalg.norm(train_gd(X, y_svm, loss='hinge', lr=0.1, "
+                                 "num_epochs=200).w)")},
 ]
