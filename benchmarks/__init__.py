@@ -11,6 +11,9 @@ options). It measures
   built page and of the whole site (:mod:`benchmarks.build`);
 * the course package's losses and gradients on 10^6 values against
   scikit-learn and PyTorch, measured side by side (:mod:`benchmarks.losses`);
+* how fast ``python -m lossbook.grade`` grades a generated class of several
+  hundred notebooks (notebooks a minute), against executing the same notebooks
+  one by one with ``jupyter nbconvert --execute`` (:mod:`benchmarks.grading`);
 
 checks the budgets in :mod:`benchmarks.budgets`, prints the results and writes
 them to ``benchmarks/RESULTS.md``. It exits with status 1 when a budget is

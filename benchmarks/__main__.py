@@ -2,10 +2,11 @@
 
 Examples (from the repository root)::
 
-    python -m benchmarks                         # everything (about 10 minutes)
+    python -m benchmarks                         # everything (about 15 minutes)
     python -m benchmarks --only losses           # the fast part, under a minute
     python -m benchmarks --only notebooks,explorers --no-static
     python -m benchmarks --only build --keep-build /tmp/bench-build
+    python -m benchmarks --only grading --class-size 100
 
 Exit status 1 when a budget is missed (each is printed on an ``OVER BUDGET:``
 line) or a notebook or the build fails (an ``ERROR:`` line); 0 otherwise.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from . import budgets, machine
 
-PARTS = ("losses", "explorers", "notebooks", "build")
+PARTS = ("losses", "explorers", "notebooks", "build", "grading")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 SECTION_TITLES = {
@@ -31,11 +32,12 @@ SECTION_TITLES = {
     "explorers": "Explorable figures",
     "build": "Book build and site size",
     "losses": "Losses and gradients against scikit-learn and PyTorch",
+    "grading": "Grading a class",
     "notes": "Notes",
 }
 #: "notes" is written by hand (what a missed budget means, what was done) and
 #: kept as it is by every run.
-ORDER = ["machine", "budgets", "notes", "notebooks", "explorers", "build", "losses"]
+ORDER = ["machine", "budgets", "notes", "notebooks", "explorers", "build", "losses", "grading"]
 
 
 def _parts(text: str) -> list[str]:
@@ -65,12 +67,22 @@ def parse_args(argv=None):
                         help="timed runs of each loss (default 15)")
     parser.add_argument("--keep-build", metavar="DIR",
                         help="build the book into DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--class-size", type=int, default=None, metavar="N",
+                        help="notebooks in the generated class the grading part grades "
+                        "(default 300)")
+    parser.add_argument("--plain-every", type=int, default=None, metavar="K",
+                        help="execute every K-th notebook of the class plainly and scale "
+                        "(default 10; 1 executes them all)")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help="Markdown file to update (default benchmarks/RESULTS.md)")
     parser.add_argument("--no-write", action="store_true", help="print only, write no file")
     args = parser.parse_args(argv)
     if args.updates < 20:
         parser.error("--updates must be at least 20")
+    if args.class_size is not None and args.class_size < 1:
+        parser.error("--class-size must be at least 1")
+    if args.plain_every is not None and args.plain_every < 1:
+        parser.error("--plain-every must be at least 1")
     return args
 
 
@@ -105,6 +117,8 @@ BUDGET_PART = {
     "Rebuild with nothing changed": "build",
     "Loss time / fastest library": "losses",
     "Loss values vs libraries (relative)": "losses",
+    "Notebooks graded a minute": "grading",
+    "Grading time / plain execution": "grading",
 }
 
 
@@ -198,6 +212,24 @@ def main(argv=None) -> int:
         checked["Rebuild with nothing changed"] = (
             f"under {budgets.REBUILD_SECONDS:g} s", f"{result['rebuild']['seconds']:.1f} s",
             result["rebuild"]["seconds"] < budgets.REBUILD_SECONDS)
+
+    if "grading" in args.only:
+        from . import grading
+
+        here = stamp()
+        print("Grading a class")
+        options = {k: v for k, v in (("size", args.class_size),
+                                     ("plain_every", args.plain_every)) if v is not None}
+        result = grading.run(**options)
+        failures += grading.failures(result)
+        sections["grading"] = here + "\n\n" + grading.markdown(result)
+        checked["Notebooks graded a minute"] = (
+            f"more than {budgets.GRADING_PER_MINUTE:g}",
+            f"{result['per_minute']:.0f} ({result['size']} notebooks)",
+            result["per_minute"] > budgets.GRADING_PER_MINUTE and not result["errors"])
+        checked["Grading time / plain execution"] = (
+            f"under {budgets.GRADING_RATIO:g}", f"{result['ratio']:.2f}",
+            result["ratio"] < budgets.GRADING_RATIO and not result["errors"])
 
     load_after = machine.load_average()
     sections["machine"] = machine.markdown(machine.describe(), started, load_before, load_after)

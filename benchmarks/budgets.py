@@ -18,3 +18,11 @@ LOSS_RTOL = 1e-12
 
 #: Explorer updates timed per explorer (at least 20).
 EXPLORER_UPDATES = 24
+
+#: A class of several hundred notebooks is graded at more than this many
+#: notebooks a minute by ``python -m lossbook.grade`` (all cores) ...
+GRADING_PER_MINUTE = 100.0
+
+#: ... in less than this fraction of the time that executing the same
+#: notebooks one by one with ``jupyter nbconvert --execute`` takes.
+GRADING_RATIO = 0.5

@@ -95,3 +95,54 @@ def test_budget_rows_of_parts_not_run_are_kept():
                               first, ["losses"], "tuesday")
     assert "| Rebuild with nothing changed | under 20 s | 12.0 s | ok | monday |" in table
     assert "1.2x | ok | tuesday" in table and "2.0x" not in table
+
+
+def test_a_generated_class_follows_its_plan(tmp_path):
+    from benchmarks import grading
+
+    plan = [None, {}, {"q1": "sums instead of averaging"}]
+    paths = grading.make_class(tmp_path, plan)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+        f"learner{i:03d}/{grading.EXERCISE}.ipynb" for i in range(3)]
+    blank = nbformat.read(ROOT / "exercises" / f"{grading.EXERCISE}.ipynb", as_version=4)
+    solved = grading.solution_answers()
+    [wrong] = [m["answer"].strip() for m in grading.mutations()
+               if (m["question"], m["mistake"]) == ("q1", "sums instead of averaging")]
+    answers = [{c["id"]: c.source for c in nbformat.read(p, as_version=4).cells
+                if c["id"] in solved} for p in paths]
+    assert answers[0] == {c["id"]: c.source for c in blank.cells if c["id"] in solved}
+    assert answers[1] == solved and "BEGIN SOLUTION" in answers[1]["q1-answer"]
+    assert answers[2] == {**solved, "q1-answer": wrong}
+    with pytest.raises(ValueError, match="no mutation 'divides by zero' for q1"):
+        grading.make_class(tmp_path / "bad", [{"q1": "divides by zero"}])
+
+
+def test_a_random_class_is_deterministic_and_mixed():
+    from benchmarks import grading
+
+    plan = grading.random_plan(300)
+    assert plan == grading.random_plan(300)
+    blank, solved = sum(p is None for p in plan), sum(p == {} for p in plan)
+    assert 20 < blank < 70 and 80 < solved < 160 and blank + solved < 300
+    names = {(m["question"], m["mistake"]) for m in grading.mutations()}
+    assert all(item in names for p in plan if p for item in p.items())
+
+
+def test_the_grading_benchmark_reports_its_figures_on_a_tiny_class(monkeypatch):
+    import importlib.util
+
+    from benchmarks import grading
+
+    if importlib.util.find_spec("lossbook.grade") is None:
+        pytest.skip("`python -m lossbook.grade` (the grading command) is not importable here")
+    result = grading.run(size=2, plain_every=2, log=lambda *a: None)
+    assert result["errors"] == [] and result["graded"] == 2
+    assert result["grade_s"] > 0 and result["plain_sample"] == 1 and result["plain_s"] > 0
+    assert result["per_minute"] == pytest.approx(120 / result["grade_s"])
+    assert result["ratio"] == pytest.approx(result["grade_s"] / result["plain_s"])
+    table = grading.markdown(result)
+    assert "| Notebooks graded a minute |" in table
+    assert "measured on one notebook in 2, 1 of them" in table
+    assert cli.parse_args(["--only", "grading", "--class-size", "5"]).class_size == 5
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--plain-every", "0"])
