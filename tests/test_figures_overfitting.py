@@ -14,7 +14,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from lossbook import early_stopping_epoch, polynomial_features
+from lossbook import polynomial_features
 from lossbook.figures import overfitting as figs
 import explorer_checks as xc  # noqa: E402  (tests/explorer_checks.py)
 
@@ -186,25 +186,6 @@ def test_the_diabetes_run_overfits_after_a_few_dozen_epochs(early):
     assert 10 <= lowest <= 40
     assert val[-1] > val[lowest] + 0.05
     assert train[-1] < train[lowest] - 0.05
-
-
-def test_sklearn_mlp_stops_one_epoch_after_keras_rule():
-    """The chapter's claim: n_iter_no_change=k in an MLP acts like Keras's patience=k + 1."""
-    nn = pytest.importorskip("sklearn.neural_network")
-    from sklearn.preprocessing import StandardScaler
-
-    X_pool, y_pool, _, _ = figs.diabetes_split()
-    X = StandardScaler().fit_transform(X_pool)
-    for seed in range(4):
-        for k in (3, 10):
-            mlp = nn.MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=500,
-                                  early_stopping=True, validation_fraction=0.2,
-                                  n_iter_no_change=k, tol=1e-4, random_state=seed).fit(X, y_pool)
-            scores = -np.array(mlp.validation_scores_)
-            stop, _ = early_stopping_epoch(scores, patience=k + 1, min_delta=1e-4)
-            assert stop is not None and stop + 1 == mlp.n_iter_
-            stop_k, _ = early_stopping_epoch(scores, patience=k, min_delta=1e-4)
-            assert stop_k + 1 < mlp.n_iter_
 
 
 # --------------------------------------------------------------------------
