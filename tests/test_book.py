@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from lossbook.nbtools import course_notebooks, stray_outputs
+from lossbook.book.nbtools import course_notebooks, stray_outputs
 
 NOTEBOOKS = course_notebooks()
 
@@ -26,7 +26,7 @@ def test_notebook_carries_only_pinned_outputs(path):
     bad = stray_outputs(nb)
     assert not bad, (
         f"{path.name}: code cells {bad} carry output that is not pinned (or are tagged "
-        f"nbval-check-output without an output). Run `python -m lossbook.nbtools pin {path}`."
+        f"nbval-check-output without an output). Run `python -m lossbook.book.nbtools pin {path}`."
     )
     assert "widgets" not in nb.metadata, f"{path.name} carries saved widget state"
 

@@ -18,11 +18,22 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   yet. So MathJax is loaded on every page that has a quiz (also a page with
   no math of its own), and loaded before the page body rather than deferred:
   it is ready before any quiz script runs;
-* adds the course's stylesheet (``lossbook/web/lossbook.css``: contrast
-  fixes for the theme, quizzes and explorable figures) to every page, and
-  ``lossbook/web/quiz.js`` (accessible names for quiz answers) to pages with
-  a quiz. They live outside any ``_static`` folder, because Jupyter Book adds
-  every script found in a book's ``_static`` folder to every page;
+* adds the course's stylesheet (``lossbook/book/web/lossbook.css``: contrast
+  fixes for the theme, quizzes and explorable figures, and a light card
+  behind figures in dark mode) to every page, and
+  ``lossbook/book/web/quiz.js`` (accessible names for quiz answers) to pages
+  with a quiz. They live outside any ``_static`` folder, because Jupyter Book
+  adds every script found in a book's ``_static`` folder to every page;
+* resolves Markdown links to an id in another document that is not a heading
+  (see :func:`resolve_id_links`): notebooks link glossary terms as
+  ``[loss](../pages/glossary.md#term-loss-function)``, which reads cleanly in
+  JupyterLab, Colab and VS Code and is a glossary link in the book. A link to
+  an id that does not exist stays a warning, so the strict build fails;
+* copies ``favicon.ico`` to the root of the site, where browsers ask for it
+  on a first visit (pages also declare the SVG icon of ``html_favicon``);
+* keeps one search box: the theme draws a search field in the header and
+  another in the sidebar; the header's is dropped
+  (``navbar_persistent``);
 * fixes faults of the theme: the sidebar's expand/collapse toggles
   (``<summary>`` elements, which axe-core reports) get an accessible name;
   inline scripts registered twice (the thebe settings, whose second copy
@@ -58,6 +69,8 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 WEB_TARGET = Path("_static") / "lossbook"
 CSS_FILE = "lossbook.css"
 QUIZ_JS_FILE = "quiz.js"
+#: Copied to the root of the site: browsers request ``/favicon.ico``.
+FAVICON_ICO = "favicon.ico"
 
 #: Marker of a jupyterquiz quiz in a page's HTML (its container element).
 QUIZ_MARKER = "data-shufflequestions="
@@ -98,6 +111,84 @@ def copy_web_files(outdir: str | os.PathLike) -> Path:
     return target
 
 
+def copy_favicon(outdir: str | os.PathLike) -> Path:
+    """Copy ``favicon.ico`` to the root of the site; return its path.
+
+    >>> import tempfile
+    >>> copy_favicon(tempfile.mkdtemp()).read_bytes()[:4]  # the ICO signature
+    b'\\x00\\x00\\x01\\x00'
+    """
+    target = Path(outdir) / FAVICON_ICO
+    shutil.copy2(WEB_DIR / FAVICON_ICO, target)
+    return target
+
+
+def find_id(env, docname: str, targetid: str) -> str | None:
+    """The id of an element of ``docname`` that ``targetid`` names, or None.
+
+    ``targetid`` is an id that Sphinx gave a glossary term (``term-`` and the
+    term, words joined by hyphens) or a label, in that document, in any case:
+    ``term-mean-squared-error`` finds the term "Mean squared error", whose id
+    is ``term-Mean-squared-error``.
+    """
+    std, wanted = env.get_domain("std"), targetid.lower()
+    found = [labelid for doc, labelid in list(std.objects.values()) + list(std.anonlabels.values())
+             if doc == docname and labelid.lower() == wanted]
+    return found[0] if found else None
+
+
+def resolve_id_links(app, doctree, fromdocname: str) -> int:
+    """Resolve Markdown links ``[text](doc.md#id)`` whose ``id`` is not a heading.
+
+    MyST resolves ``doc#slug`` only for headings (``myst_heading_anchors``);
+    this resolves an id of a glossary term or a label of that document. Links
+    it cannot resolve are left to MyST, which warns. Returns how many it
+    resolved.
+    """
+    from sphinx import addnodes
+    from sphinx.errors import NoUri
+    from sphinx.util.nodes import make_refnode
+
+    env, done = app.env, 0
+    for node in list(doctree.findall(addnodes.pending_xref)):
+        if node.get("reftype") != "myst" or node.get("refdomain") != "doc":
+            continue
+        docname, targetid = node.get("reftarget"), node.get("reftargetid")
+        if not targetid or docname not in env.all_docs:
+            continue
+        if targetid in env.metadata[docname].get("myst_slugs", {}):
+            continue  # a heading: MyST resolves it
+        labelid = find_id(env, docname, targetid)
+        if labelid is None:
+            continue
+        from docutils import nodes
+
+        kind = "std-term" if labelid.lower().startswith("term-") else "std-ref"
+        inner = nodes.inline("", "", classes=["xref", "std", kind])
+        inner.extend(child.deepcopy() for child in node.children)
+        try:
+            new = make_refnode(app.builder, fromdocname, docname, labelid, inner)
+        except NoUri:
+            new = inner
+        node.replace_self(new)
+        done += 1
+    return done
+
+
+def _id_link_transform():
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class IdLinks(SphinxPostTransform):
+        """Runs :func:`resolve_id_links` just before MyST's own resolver (priority 9)."""
+
+        default_priority = 8
+
+        def run(self, **kwargs):
+            resolve_id_links(self.app, self.document, self.env.docname)
+
+    return IdLinks
+
+
 def name_sidebar_toggles(soup):
     """Give each expand/collapse toggle of the sidebar an accessible name.
 
@@ -134,6 +225,11 @@ def _on_config_inited(app, config):
     # every page. "auto" follows the reader's system setting.
     config.html_context = dict(config.html_context or {})
     config.html_context.setdefault("default_mode", "auto")
+    # One search box: the sidebar's. The theme also puts one in the header
+    # (pydata-sphinx-theme's default ``navbar_persistent``).
+    options = dict(config.html_theme_options or {})
+    options.setdefault("navbar_persistent", [])
+    config.html_theme_options = options
 
 
 def _on_builder_inited(app):
@@ -208,6 +304,7 @@ def _on_build_finished(app, exception):
     if exception is None and app.builder.format == "html":
         copy_mathjax(app.outdir)
         copy_web_files(app.outdir)
+        copy_favicon(app.outdir)
         drop_fontawesome_js(app.outdir)
 
 
@@ -218,4 +315,5 @@ def setup(app):
     app.connect("html-page-context", _before_mathjax, priority=400)
     app.connect("html-page-context", _after_theme, priority=900)
     app.connect("build-finished", _on_build_finished)
+    app.add_post_transform(_id_link_transform())
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
