@@ -6,6 +6,16 @@ tests, hidden ones included): the question must lose points, and one of its
 failure messages must contain ``feedback``, the likely mistake named.
 """
 
+def _mae_grad(body: str) -> str:
+    """A mae_grad answer returning ``body`` (of the residuals r)."""
+    return f'''
+def mae_grad(y_true, y_pred):
+    r = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)
+    with np.errstate(all="ignore"):
+        return {body}
+'''
+
+
 MUTATIONS = [
     # ------------------------------------------------------------ q1: mse
     {
@@ -276,9 +286,52 @@ def mse_grad(y_true, y_pred):
     return float(np.sum(2.0 * (y_pred - np.asarray(y_true, dtype=float)) / y_pred.size))
 ''',
     },
-    # ------------------------------------------------------------ q4: house prices
+    # ------------------------------------------------------------ q4: mae_grad
     {
         "question": "q4",
+        "mistake": "not divided by n",
+        "feedback": "Did you differentiate the sum",
+        "answer": _mae_grad("np.sign(r)"),
+    },
+    {
+        "question": "q4",
+        "mistake": "the sign flipped",
+        "feedback": "Did you use y_true - y_pred",
+        "answer": _mae_grad("np.sign(-r) / r.size"),
+    },
+    {
+        "question": "q4",
+        "mistake": "the residual instead of its sign",
+        "feedback": "the gradient of half the squared error",
+        "answer": _mae_grad("r / r.size"),
+    },
+    {
+        "question": "q4",
+        "mistake": "the gradient of the MSE",
+        "feedback": "That is the gradient of the MSE",
+        "answer": _mae_grad("2 * r / r.size"),
+    },
+    {
+        "question": "q4",
+        "mistake": "n is the number of rows",
+        "feedback": "not the number of rows",
+        "answer": _mae_grad("np.sign(r) / len(r)"),
+    },
+    {
+        "question": "q4",
+        "mistake": "r / |r|, nan at a zero residual",
+        "feedback": "0 / 0 = nan",
+        "answer": _mae_grad("r / np.abs(r) / r.size"),
+    },
+    {
+        "question": "q4",
+        "mistake": "a subgradient outside [-1/n, 1/n] at zero",
+        "feedback": "but the right value is",
+        "answer": _mae_grad("np.where(r == 0, 1.0, np.sign(r)) / r.size * np.where(r == 0, 2.0, 1.0)"),
+    },
+    # ------------------------------------------------------------ q5: house prices
+    {
+        "question": "q5",
         "mistake": "the error, not its square",
         "feedback": "That is the error itself",
         "answer": '''
@@ -287,7 +340,16 @@ house_rmse = 31_622.78
 ''',
     },
     {
-        "question": "q4",
+        "question": "q5",
+        "mistake": "a zero missing: 2.5e8",
+        "feedback": "A zero went missing",
+        "answer": '''
+house_squared_error = 2.5e8
+house_rmse = 31_622.78
+''',
+    },
+    {
+        "question": "q5",
         "mistake": "prices in thousands",
         "feedback": "not in thousands",
         "answer": '''
@@ -296,7 +358,7 @@ house_rmse = 31_622.78
 ''',
     },
     {
-        "question": "q4",
+        "question": "q5",
         "mistake": "MSE instead of RMSE",
         "feedback": "take its square root",
         "answer": '''
@@ -305,7 +367,7 @@ house_rmse = ((300_000 - 250_000) ** 2 + (200_000 - 210_000) ** 2 + (500_000 - 4
 ''',
     },
     {
-        "question": "q4",
+        "question": "q5",
         "mistake": "MAE instead of RMSE",
         "feedback": "That is the mean absolute error",
         "answer": '''
@@ -314,7 +376,7 @@ house_rmse = (50_000 + 10_000 + 20_000) / 3
 ''',
     },
     {
-        "question": "q4",
+        "question": "q5",
         "mistake": "root of the sum of squares",
         "feedback": "root of the sum",
         "answer": '''
@@ -322,9 +384,9 @@ house_squared_error = 2.5e9
 house_rmse = np.sqrt(2.5e9 + 1e8 + 4e8)
 ''',
     },
-    # ------------------------------------------------------------ q5: best constants
+    # ------------------------------------------------------------ q6: best constants
     {
-        "question": "q5",
+        "question": "q6",
         "mistake": "mean and median swapped",
         "feedback": "That is the median, which minimises the MAE",
         "answer": '''
@@ -334,7 +396,7 @@ best_constant_mae = float(np.mean(values))
 ''',
     },
     {
-        "question": "q5",
+        "question": "q6",
         "mistake": "the outlier dropped",
         "feedback": "Keep the outlier",
         "answer": '''
@@ -343,21 +405,21 @@ best_constant_mse = float(np.mean(values[:-1]))
 best_constant_mae = float(np.median(values))
 ''',
     },
-    # ------------------------------------------------------------ q6: judgement
+    # ------------------------------------------------------------ q7: judgement
     {
-        "question": "q6",
+        "question": "q7",
         "mistake": "both constants move alike",
         "feedback": "the median is still 3",
-        "answer": 'outlier_judgement = "a"',
+        "answer": 'outlier_judgement = "b"',
     },
     {
-        "question": "q6",
+        "question": "q7",
         "mistake": "absolute errors punish large errors more",
         "feedback": "It is the other way round",
         "answer": 'outlier_judgement = "c"',
     },
     {
-        "question": "q6",
+        "question": "q7",
         "mistake": "one value cannot move a minimiser",
         "feedback": "one value can move it as far as it likes",
         "answer": 'outlier_judgement = "D"',
