@@ -34,6 +34,22 @@ history = train_gd(X, y, lr=0.05, num_epochs=300, X_val=X_val, y_val=y_val)
 stop, best = early_stopping_epoch(history.val_loss, patience=10, min_delta=0.001)
 '''
 
+
+def _penalised(penalty_w: str, penalty_b: str, residuals: str = "X @ w + b - y",
+               n: str = "len(y)", two: str = "2.0") -> str:
+    """A penalised_mse_grad answer with the given penalty terms and data-term slips."""
+    return f'''
+def penalised_mse_grad(X, y, w, b, lam):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(w, dtype=float)
+    residuals = {residuals}
+    grad_w = {two} * X.T @ residuals / {n} + {penalty_w}
+    grad_b = {two} * np.sum(residuals) / {n} + {penalty_b}
+    return np.append(grad_w, grad_b)
+'''
+
+
 MUTATIONS = [
     # ------------------------------------------------------------ q1: early_stopping_epoch
     {
@@ -294,7 +310,7 @@ best_val_loss = history.val_loss[best]
         "question": "q4",
         "mistake": "train longer",
         "feedback": "training longer fits more noise",
-        "answer": 'remedy_judgement = "a"',
+        "answer": 'remedy_judgement = "b"',
     },
     {
         "question": "q4",
@@ -325,6 +341,23 @@ best_val_loss = history.val_loss[best]
         "question": "q5",
         "mistake": "the penalty changes nothing",
         "feedback": "still changes the weights",
-        "answer": 'l2_judgement = "d"',
+        "answer": 'l2_judgement = "b"',
     },
+    # ------------------------------------------------------------ q6: derive the gradient
+    {"question": "q6", "mistake": "the chapter's penalty gradient 2 lam w",
+     "feedback": "not 2 lam w", "answer": _penalised("2 * lam * w", "0.0")},
+    {"question": "q6", "mistake": "penalises the intercept",
+     "feedback": "The intercept b is not penalised", "answer": _penalised("lam * w", "lam * b")},
+    {"question": "q6", "mistake": "the residual's sign flipped",
+     "feedback": "Check the sign of the residual",
+     "answer": _penalised("lam * w", "0.0", residuals="y - X @ w - b")},
+    {"question": "q6", "mistake": "differentiates the sum (no 1/n)",
+     "feedback": "did you differentiate the sum", "answer": _penalised("lam * w", "0.0", n="1")},
+    {"question": "q6", "mistake": "the factor 2 missing",
+     "feedback": "the factor 2 is missing", "answer": _penalised("lam * w", "0.0", two="1.0")},
+    {"question": "q6", "mistake": "averages over the features",
+     "feedback": "not over the p = 4 features",
+     "answer": _penalised("lam * w", "0.0", n="X.shape[1]")},
+    {"question": "q6", "mistake": "forgets the penalty",
+     "feedback": "The penalty's gradient is missing", "answer": _penalised("0.0 * w", "0.0")},
 ]
