@@ -5,7 +5,8 @@
   error :math:`(1-p)^2`, which barely punishes a confident mistake.
 * :func:`draw_logit_gradients`: the gradient with respect to the logit of
   cross-entropy (:math:`\\sigma(z) - y`) and of the squared error through a
-  sigmoid, which vanishes exactly when the model is confidently wrong.
+  sigmoid, which vanishes when the model is confidently right and also when
+  it is confidently wrong.
 * :func:`softmax_state`, :func:`draw_softmax` and :func:`softmax_explorer`:
   the explorable figure, where the reader moves the true class's logit and a
   temperature and watches the softmax bars and the loss of the true class.
