@@ -85,15 +85,19 @@ def random_plan(size: int, exercise: str = EXERCISE, seed: int = 0) -> list[dict
     return plan
 
 
-def make_class(folder: Path, plan: list[dict | None], exercise: str = EXERCISE) -> list[Path]:
+def make_class(folder: Path, plan: list[dict | None], exercise: str = EXERCISE,
+               extra: list[dict] = ()) -> list[Path]:
     """Write one notebook per entry of ``plan`` (see :func:`random_plan`) under ``folder``.
 
     Learner *i*'s notebook is ``folder/learnerNNN/<exercise>.ipynb``: the
-    exercise notebook with its answer cells filled in as planned.
+    exercise notebook with its answer cells filled in as planned. ``extra``
+    adds wrong answers to the catalogue's, in its format (``question``,
+    ``mistake``, ``answer``).
     """
     blank = nbformat.read(ROOT / "exercises" / f"{exercise}.ipynb", as_version=4)
     solved = solution_answers(exercise)
-    wrong = {(m["question"], m["mistake"]): m["answer"].strip() for m in mutations(exercise)}
+    wrong = {(m["question"], m["mistake"]): m["answer"].strip()
+             for m in [*mutations(exercise), *extra]}
     paths = []
     for i, learner in enumerate(plan):
         nb = copy.deepcopy(blank)

@@ -248,9 +248,19 @@ def test_a_graded_class_names_its_most_common_mistake_first(tmp_path):
                     + (help_text.stderr.strip().splitlines() or ["no --report in its --help"])[-1])
     from benchmarks.grading import make_class
 
-    sums = {"q1": "sums instead of averaging"}
+    # sums instead of averaging, and only that: every other check of mse passes
+    summing = {"question": "q1", "mistake": "sums", "answer": '''
+def mse(y_true, y_pred, reduction="mean"):
+    squared = (np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)) ** 2
+    if reduction == "none":
+        return squared
+    if reduction in ("mean", "sum"):
+        return float(np.sum(squared))
+    raise ValueError(f"unknown reduction {reduction!r}: use 'mean', 'sum' or 'none'")
+'''}
+    sums = {"q1": "sums"}
     plan = [sums, sums, sums, {"q1": "takes the root (RMSE)"}, {}, None]
-    make_class(tmp_path / "class", plan)
+    make_class(tmp_path / "class", plan, extra=[summing])
     report = tmp_path / "report.html"
     proc = subprocess.run(
         [sys.executable, "-m", "lossbook.grade", str(tmp_path / "class"), "--out",

@@ -53,12 +53,15 @@ __all__ = ["write_report", "render", "summarise", "mistakes_of", "Summary"]
 RETEACH = 3
 
 #: Mistake texts that say a question was not attempted, or failed without a
-#: named cause: listed under their question, but never a mistake to re-teach.
+#: named cause (the grader's short descriptions, such as "still a stub",
+#: "wrong value", "raised TypeError"): listed under their question, but never
+#: a mistake to re-teach.
 _UNNAMED = re.compile(
-    r"^\s*(not (yet )?(defined|answered|attempted|a number|a function)|still (a stub|`?\.\.\.)"
-    r"|stub|no answer|unanswered|missing|blank|wrong (value|answer|result)|failed|error"
-    r"|timed out|time limit|crashed|interrupted|could not|raised|returned none|an exception)",
-    re.I)
+    r"^\s*(not (yet )?(defined|answered|attempted|graded|a number|a function|a letter"
+    r"|an option)|no longer defined|still (a stub|`?\.\.\.)|stub|no answer|unanswered"
+    r"|missing|blank|wrong (value|answer|result|parameters)|failed|check failed|error"
+    r"|timed out|ran out of time|time limit|crashed|interrupted|could not|raised"
+    r"|returned none|none\s*$|an exception|used the course)", re.I)
 
 #: Why a notebook could not be graded, from the words of its note (first match wins).
 _REASONS = [
@@ -72,6 +75,7 @@ _REASONS = [
     ("not json", "it is not a readable notebook"),
     ("notjson", "it is not a readable notebook"),
     ("corrupt", "it is not a readable notebook"),
+    ("sandbox could not", "the sandbox could not run it"),
     ("crash", "its kernel crashed"),
     ("exit", "its kernel crashed"),
     ("died", "its kernel crashed"),
@@ -155,8 +159,14 @@ def _is_ungraded(result) -> bool:
         return True
     note = str(getattr(result, "note", "") or "")
     scores = dict(getattr(result, "scores", {}) or {})
-    return bool(note) and not any(scores.values()) and not mistakes_of(result) \
-        and not any(str(n).strip() for n in dict(getattr(result, "notes", {}) or {}).values())
+    if not note or any(_score(v) for v in scores.values()):
+        return False
+    found = mistakes_of(result)
+    if found and all(m == ["timed out"] for m in found.values()) \
+            and set(found) >= set(dict(result.possible)):
+        return True  # no question got to run before the notebook's time was up
+    return not found and not any(
+        str(n).strip() for n in dict(getattr(result, "notes", {}) or {}).values())
 
 
 def _reason(note: str) -> str:
