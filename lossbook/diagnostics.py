@@ -15,10 +15,12 @@ __all__ = ["early_stopping_epoch", "learning_curve", "LearningCurve"]
 def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0):
     """Where early stopping would stop, with Keras ``EarlyStopping(mode="min")`` rules.
 
-    An epoch *improves* when its loss is below ``best - min_delta``, where
-    ``best`` is the lowest loss seen so far (the first epoch always improves).
-    Training stops at the epoch where ``patience`` epochs in a row have not
-    improved.
+    An epoch *improves* when its loss is strictly below ``best - min_delta``,
+    where ``best`` is the loss of the last epoch that improved (the first
+    epoch always improves). With ``min_delta=0`` that is the lowest loss so
+    far; with ``min_delta > 0`` a decrease too small to count leaves ``best``
+    unchanged, so ``best`` can be above the lowest loss seen. Training stops
+    at the epoch where ``patience`` epochs in a row have not improved.
 
     Parameters
     ----------
@@ -46,6 +48,8 @@ def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0):
     (None, 2)
     >>> early_stopping_epoch([1.0, 0.99, 0.98, 0.97], patience=2, min_delta=0.05)
     (2, 0)
+    >>> early_stopping_epoch([1.0, 0.95, 0.935, 0.92, 0.93, 0.94], patience=2, min_delta=0.02)
+    (5, 3)
     """
     losses = as_float_array(val_losses, "val_losses")
     if losses.ndim != 1:

@@ -389,6 +389,13 @@ def test_adamw_decay_matches_no_penalty(torch):
 
 
 def test_keras_early_stopping_compares_with_the_last_improving_epoch(keras):
+    defaults = keras.callbacks.EarlyStopping()
+    assert (defaults.patience, defaults.min_delta, defaults.monitor) == (0, 0, "val_loss")
+    assert defaults.restore_best_weights is False
+    mlp, sgd = MLPRegressor(), linear_model.SGDRegressor()
+    assert (mlp.early_stopping, mlp.n_iter_no_change, mlp.tol) == (False, 10, 1e-4)
+    assert (sgd.early_stopping, sgd.n_iter_no_change, sgd.tol) == (False, 5, 1e-3)
+    assert mlp.validation_fraction == sgd.validation_fraction == 0.1
     losses = [1.0, 0.95, 0.935, 0.92, 0.93, 0.94]
 
     class Model:
@@ -433,6 +440,32 @@ def test_mlp_early_stopping_stops_one_epoch_after_the_keras_rule():
             assert stop is not None and stop + 1 == mlp.n_iter_
             stop_k, _ = lossbook.early_stopping_epoch(scores, patience=k, min_delta=1e-4)
             assert stop_k + 1 < mlp.n_iter_
+
+
+def test_keras_loss_includes_the_penalty_and_metrics_leave_it_out(keras):
+    keras.utils.set_random_seed(0)
+    X = np.sin(np.arange(24.0)).reshape(12, 2).astype("float32")
+    y = np.cos(np.arange(12.0)).astype("float32")[:, None]
+    model = keras.Sequential([keras.Input((2,)),
+                              keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.5))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mse"])
+    loss, metric = model.evaluate(X, y, verbose=0)
+    mse = np.mean((value(model(X)) - y) ** 2)
+    kernel = value(model.layers[0].kernel)
+    assert metric == pytest.approx(mse, rel=1e-5)
+    assert loss == pytest.approx(mse + 0.5 * np.sum(kernel ** 2), rel=1e-5)
+
+
+def test_keras_validation_split_takes_the_last_samples(keras):
+    keras.utils.set_random_seed(0)
+    X = np.zeros((8, 1), dtype="float32")
+    y = np.array([0, 0, 0, 0, 0, 0, 2, 2], dtype="float32")[:, None]  # the last quarter differs
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros",
+                                                                    bias_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    history = model.fit(X, y, validation_split=0.25, epochs=1, shuffle=True, verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(4.0)   # the two samples with y = 2
+    assert history.history["loss"][0] == pytest.approx(0.0)
 
 
 def test_keras_history_loss_is_the_mean_over_the_epochs_batches(keras):
