@@ -238,7 +238,7 @@ epochs_smse = first["sigmoid_mse"]
         "question": "q5",
         "mistake": "nothing goes wrong",
         "feedback": "Easy examples hurt least squares",
-        "answer": 'least_squares_judgement = "a"',
+        "answer": 'least_squares_judgement = "b"',
     },
     {
         "question": "q5",
