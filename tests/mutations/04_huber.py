@@ -52,6 +52,26 @@ mse_time = {mse_time}
 mae_time = {mae_time}
 '''
 
+_Q7 = '''
+x_km = np.array([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0])
+minutes = np.array([6.9, 5.2, 8.8, 9.6, 33.2, 12.8, 13.1, 15.8, 16.9, 52.3, 20.7, 21.8])
+slope_ls, intercept_ls = np.polyfit(x_km, minutes, 1)
+residuals_ls = slope_ls * x_km + intercept_ls - minutes
+delta_line = {delta}
+slope, intercept = 0.0, 0.0
+for _ in range({steps}):
+    g = huber_grad(minutes, slope * x_km + intercept, delta={train_delta})
+    slope, intercept = slope - 0.1 * np.sum(g * x_km), intercept - 0.1 * np.sum(g)
+w_huber = {w}
+b_huber = {b}
+'''
+_MAD_DELTA = "1.345 * 1.4826 * np.median(np.abs(residuals_ls - np.median(residuals_ls)))"
+
+
+def _q7(delta=_MAD_DELTA, train_delta="delta_line", steps=3000, w="slope", b="intercept"):
+    return _Q7.format(delta=delta, train_delta=train_delta, steps=steps, w=w, b=b)
+
+
 MUTATIONS = [
     # ------------------------------------------------------------ q1: huber
     {
@@ -330,12 +350,49 @@ def huber(y_true, y_pred, delta=1.0, reduction="mean"):
         "question": "q6",
         "mistake": "the factor the wrong way round",
         "feedback": "It is the other way round",
-        "answer": 'smooth_l1_judgement = "c"',
+        "answer": 'smooth_l1_judgement = "b"',
     },
     {
         "question": "q6",
         "mistake": "different minimisers",
         "feedback": "A constant factor does not move a minimiser",
-        "answer": 'smooth_l1_judgement = "(D)"',
+        "answer": 'smooth_l1_judgement = "(C)"',
+    },
+    # ------------------------------------------------------------ q7: a robust line
+    {
+        "question": "q7",
+        "mistake": "delta from the standard deviation",
+        "feedback": "which the two lost couriers inflate",
+        "answer": _q7(delta="1.345 * np.std(residuals_ls)"),
+    },
+    {
+        "question": "q7",
+        "mistake": "the median absolute deviation without 1.4826",
+        "feedback": "Multiply the median absolute deviation by 1.4826",
+        "answer": _q7(delta="1.345 * np.median(np.abs(residuals_ls - np.median(residuals_ls)))"),
+    },
+    {
+        "question": "q7",
+        "mistake": "deviations of the times, not residuals of a line",
+        "feedback": "Use the residuals of the least-squares line",
+        "answer": _q7(delta="1.345 * 1.4826 * np.median(np.abs(minutes - np.median(minutes)))"),
+    },
+    {
+        "question": "q7",
+        "mistake": "reports the least-squares line",
+        "feedback": "That is the least-squares line",
+        "answer": _q7(w="slope_ls", b="intercept_ls"),
+    },
+    {
+        "question": "q7",
+        "mistake": "trains with the default delta = 1",
+        "feedback": "the default delta = 1",
+        "answer": _q7(train_delta="1.0"),
+    },
+    {
+        "question": "q7",
+        "mistake": "forgets x in the derivative with respect to w",
+        "feedback": "which is not right",
+        "answer": _q7().replace("np.sum(g * x_km)", "np.sum(g)"),
     },
 ]
