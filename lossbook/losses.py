@@ -225,8 +225,9 @@ def mae(y_true, y_pred, reduction: str = "mean"):
 def mae_grad(y_true, y_pred):
     r"""(Sub)gradient of the mean absolute error: :math:`\operatorname{sign}(\hat y - y)/n`.
 
-    At a residual of exactly zero the subgradient 0 is returned, as
-    ``torch.sign`` gives.
+    At a residual of exactly zero :math:`|r|` has a kink and no derivative;
+    every value in :math:`[-1/n, 1/n]` is a subgradient there, and 0 is
+    returned, as ``torch.sign`` gives.
 
     Examples
     --------
@@ -252,7 +253,10 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
 
     with residual :math:`r = \hat y - y`. PyTorch's ``SmoothL1Loss(beta)``
     equals ``huber(..., delta=beta) / beta``; scikit-learn's ``HuberRegressor``
-    minimises twice this loss of a rescaled residual.
+    minimises :math:`\sum_i [\sigma + 2\sigma\,\ell_\varepsilon(r_i/\sigma)]`
+    (plus an L2 penalty) over the line and a scale :math:`\sigma` together,
+    which for a fixed :math:`\sigma` has the minimiser of this loss with
+    ``delta = epsilon * sigma``.
 
     Examples
     --------
@@ -288,6 +292,12 @@ def huber(y_true, y_pred, delta: float = 1.0, reduction: str = "mean"):
 def huber_grad(y_true, y_pred, delta: float = 1.0):
     r"""Gradient of the mean Huber loss: :math:`r` inside :math:`\pm\delta`,
     :math:`\delta\operatorname{sign}(r)` outside, divided by :math:`n`.
+
+    This is the gradient with respect to the predictions, so each entry is at
+    most :math:`\delta/n` in size. With respect to a model's parameters the
+    chain rule multiplies it by :math:`\partial\hat y_i/\partial\theta`: for
+    the slope of a line, by :math:`x_i`, so a sample with an extreme input
+    still pulls harder than the others.
 
     Examples
     --------
@@ -452,7 +462,7 @@ def softmax(logits, axis: int = -1):
     r"""Softmax :math:`e^{z_k}/\sum_j e^{z_j}` along ``axis``, without overflow.
 
     The maximum is subtracted first; softmax is unchanged by adding a constant
-    to every logit, so the result is exact and ``exp`` never overflows.
+    to every logit, so the result is the same and ``exp`` never overflows.
 
     Examples
     --------
