@@ -612,7 +612,8 @@ def draw_outlier_fits(fig, mistakes: dict, costs: dict) -> None:
     ----------
     mistakes : dict
         ``x``, ``y``, ``is_outlier`` and ``lines`` (a dict of name to
-        ``(intercept, slope)``), for data whose outliers are recording errors.
+        ``(slope, intercept)``, as :func:`lossbook.fitting.fit_line` returns
+        them), for data whose outliers are recording errors.
     costs : dict
         ``x``, ``cost`` and ``lines``, for costs whose large values are real.
 
@@ -620,7 +621,7 @@ def draw_outlier_fits(fig, mistakes: dict, costs: dict) -> None:
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure(figsize=(8, 3.6))
-    >>> line = {"MSE": (0.0, 1.0), "MAE": (0.0, 0.5)}
+    >>> line = {"MSE": (1.0, 0.0), "MAE": (0.5, 0.0)}
     >>> draw_outlier_fits(fig, {"x": np.arange(3.0), "y": np.arange(3.0),
     ...                         "is_outlier": np.zeros(3, bool), "lines": line},
     ...                   {"x": np.arange(3.0), "cost": np.ones(3), "lines": line})
@@ -641,9 +642,9 @@ def draw_outlier_fits(fig, mistakes: dict, costs: dict) -> None:
             ax.plot(x[bad], y[bad], ls="none", marker="x", ms=6, color=COLORS["data"],
                     label="mis-recorded")
         xs = np.array([x.min(), x.max()])
-        for name, (a, b) in data["lines"].items():
+        for name, (slope, intercept) in data["lines"].items():
             key, ls = styles.get(name, ("mse", "-"))
-            ax.plot(xs, a + b * xs, color=COLORS[key], ls=ls, label=f"{name} fit")
+            ax.plot(xs, intercept + slope * xs, color=COLORS[key], ls=ls, label=f"{name} fit")
         ax.set_title(title, fontsize=10)
         ax.legend(fontsize=7, loc="upper left")
     ax1.set_xlabel("x")
