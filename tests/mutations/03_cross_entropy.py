@@ -396,6 +396,20 @@ def binary_cross_entropy_with_logits(y_true, logits, reduction="mean"):
     return float(np.sum(losses)) if reduction == "sum" else float(np.mean(losses))
 ''',
     },
+    {
+        "question": "q4",
+        "mistake": "(1 - y) z + log(1 + exp(-z)), which overflows for z << 0",
+        "feedback": "right on paper, but exp(-z) overflows",
+        "answer": '''
+def binary_cross_entropy_with_logits(y_true, logits, reduction="mean"):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    with np.errstate(over="ignore"):
+        losses = (1 - y) * z + np.log1p(np.exp(-z))
+    if reduction == "none":
+        return losses
+    return float(np.sum(losses)) if reduction == "sum" else float(np.mean(losses))
+''',
+    },
     # ------------------------------------------------------------ q5: worked numbers
     {
         "question": "q5",
@@ -440,6 +454,52 @@ bce_p099 = np.log(0.01)
         "answer": '''
 bce_p08 = 0.2
 bce_p099 = -np.log(0.01)
+''',
+    },
+    # ------------------------------------------------------------ q6: the constant logit
+    {
+        "question": "q6",
+        "mistake": "the probability instead of the logit",
+        "feedback": "That is the probability of spam",
+        "answer": '''
+best_logit = 0.25
+best_loss = 0.5623351446188083
+''',
+    },
+    {
+        "question": "q6",
+        "mistake": "log p instead of the logit",
+        "feedback": "That is log(p)",
+        "answer": '''
+best_logit = np.log(0.25)
+best_loss = 0.5623351446188083
+''',
+    },
+    {
+        "question": "q6",
+        "mistake": "the logit of the other class",
+        "feedback": "check the sign",
+        "answer": '''
+best_logit = np.log(3.0)
+best_loss = 0.5623351446188083
+''',
+    },
+    {
+        "question": "q6",
+        "mistake": "the entropy in bits",
+        "feedback": "not log2",
+        "answer": '''
+best_logit = -np.log(3.0)
+best_loss = -(0.25 * np.log2(0.25) + 0.75 * np.log2(0.75))
+''',
+    },
+    {
+        "question": "q6",
+        "mistake": "the loss of the logit 0",
+        "feedback": "the loss of the logit 0",
+        "answer": '''
+best_logit = -np.log(3.0)
+best_loss = np.log(2.0)
 ''',
     },
 ]
