@@ -116,6 +116,8 @@ def test_library_table_of_chapter_3(torch, keras):
     assert "label_smoothing" not in sparse and sparse["ignore_class"].default is None
     assert "y_proba" in inspect.signature(log_loss).parameters
     assert "label_smoothing" not in inspect.signature(log_loss).parameters
+    with pytest.warns(FutureWarning, match="renamed to `y_proba`"):
+        log_loss([0, 1], y_pred=[0.2, 0.7])               # the old name still works, with a warning
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +126,19 @@ def torch():
                                "pip install -r requirements-compare.txt")
 
 
+def test_keras_has_the_rmse_only_as_a_metric(keras):
+    """Chapter 2's library table: "RMSE only as a metric"."""
+    assert hasattr(keras.metrics, "RootMeanSquaredError")
+    assert not any("rootmeansquared" in name.lower() for name in dir(keras.losses))
+
+
 # -- chapter 4 ----------------------------------------------------------------------
+
+
+def test_smooth_l1_with_beta_zero_is_l1(torch):
+    pred, target = torch.tensor([-3.0, -0.4, 0.2, 1.5]), torch.zeros(4)
+    assert float(torch.nn.SmoothL1Loss(beta=0.0)(pred, target)) == pytest.approx(
+        float(torch.nn.L1Loss()(pred, target)))
 
 
 @pytest.fixture(scope="module")
