@@ -225,3 +225,25 @@ def test_keras_hinge_conversion_and_categorical_hinge(keras):
     # ...but 0 enters the max when every wrong score is negative (keras#8083)
     assert as_float(keras.losses.CategoricalHinge()(np.array([[0.0, 0.0, 1.0]]),
                                                     np.array([[-3.0, -1.0, -2.0]]))) == pytest.approx(3.0)
+
+
+def test_at_120_degrees_the_misclassified_points_are_never_a_majority(data):
+    """Chapter 5's explorer note: 7 wrong at offset 0, never half of the 40 at any offset."""
+    X, y = data
+    wrong = {c: int(figs.margin_report(X, y, 120, c)["misclassified"].sum()) for c in figs.OFFSETS}
+    inside = int(figs.margin_report(X, y, 120, 0.0)["inside"].sum())
+    assert wrong[0.0] == 7 and inside == 31
+    assert max(wrong.values()) == wrong[1.5] == len(y) / 2     # half, never a majority
+
+
+def test_support_vectors_below_the_cap_sit_exactly_on_the_margin_lines(data):
+    """Chapter 5: of the SVC's 8 support vectors, the 2 with 0 < alpha < C have margin 1."""
+    X, y = data
+    C = 1 / (0.1 * len(y))
+    svc = SVC(kernel="linear", C=C).fit(X, y)
+    margins = y[svc.support_] * svc.decision_function(X[svc.support_])
+    alpha = np.abs(svc.dual_coef_[0])
+    below_cap = alpha < C * (1 - 1e-6)
+    assert len(svc.support_) == 8 and below_cap.sum() == 2
+    np.testing.assert_allclose(margins[below_cap], 1.0, atol=1e-6)
+    assert np.all(margins[~below_cap] < 1.0 - 1e-3)

@@ -231,3 +231,33 @@ def test_demos_refuse_values_they_did_not_precompute(capacity, early, regularisa
         figs.CapacityDemo(degrees=(3,), epochs=(1, 2))
     with pytest.raises(ValueError, match="include l2 = 0.0"):
         figs.RegularisationDemo(l2_values=(0.1, 1.0))
+
+
+def test_directions_learned_by_epoch_20_have_the_curvatures_the_chapter_states():
+    """Chapter 7: curvatures 1.22 to 6.04 are learned by epoch 20; the next, 0.27, needs 74."""
+    x, y, _, _ = figs.wave_data()
+    X_a = np.hstack([np.ones((len(y), 1)), polynomial_features(x, 15)])
+    curvatures = np.sort(np.linalg.eigvalsh(2 * X_a.T @ X_a / len(y)))[::-1]
+    epochs = 1 / (0.05 * curvatures)
+    fast = curvatures[epochs <= 20]
+    assert len(fast) == 13
+    assert (round(fast.min(), 2), round(fast.max(), 2)) == (1.22, 6.04)
+    assert round(curvatures[13], 2) == 0.27 and round(epochs[13]) == 74
+
+
+def test_the_quadratic_learning_curve_rises_between_20_and_40_samples():
+    """Chapter 7: the quadratic model's median validation loss, 1.389 at 20 samples, 2.224 at 40."""
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    from lossbook import learning_curve
+
+    X_pool, y_pool, X_val, y_val = figs.diabetes_split()
+    model = make_pipeline(PolynomialFeatures(2, include_bias=False), StandardScaler(),
+                          Ridge(alpha=1.0))
+    curve = learning_curve(model, X_pool, y_pool, X_val, y_val, [20, 40, 70, 100, 150, 200, 300],
+                           num_repeats=5, seed=0)
+    medians = np.median(curve.val_loss, axis=1)
+    assert [f"{m:.3f}" for m in medians[:2]] == ["1.389", "2.224"]
+    assert medians[-1] < medians[0]
