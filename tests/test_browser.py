@@ -15,9 +15,17 @@ Each page is opened once and checked for what a reader meets:
   light and the dark colour scheme;
 * the page with everything it loads weighs under 2 MB as sent.
 
-Plus: search finds the Huber chapter by the word "Huber", and the first
-chapter (the introduction) has typeset math and an explorable figure that
-responds to its slider.
+Plus: search finds the Huber chapter by the word "Huber", a page shows one
+search box, ``/favicon.ico`` is served, figures and explorable figures stay
+on a light card in the dark colour scheme, and the first chapter (the
+introduction) has typeset math and an explorable figure that responds to its
+slider.
+
+Every wait is for the condition a check needs (MathJax has typeset, a quiz
+has drawn its questions, a figure has swapped its frame, the theme has
+switched to dark), with generous timeouts, never for a fixed delay or for the
+network to fall silent: the tests hold on a busy machine. How long pages take
+is measured by ``python -m benchmarks``, not asserted here.
 
 Chromium is Debian's package at /usr/bin/chromium (never a browser download).
 Without it these tests are skipped with a message saying how to install it;
@@ -50,13 +58,22 @@ INSTALL_HINT = ("install Debian's Chromium with `sudo apt-get install chromium` 
                 "tests drive /usr/bin/chromium through Playwright; they never download a browser)")
 PAGES = bs.page_paths()
 SERIOUS = {"serious", "critical"}
-#: A quiz typesets its math 500 ms after its script runs (jupyterquiz); wait at
-#: least this long after the page has loaded, and at most QUIZ_TIMEOUT_MS for
-#: its math to be typeset.
-QUIZ_SETTLE_MS = 600
-QUIZ_TIMEOUT_MS = 5000
-JS_QUIZ_TEX_LEFT = r"""() => Array.from(document.querySelectorAll('div[data-shufflequestions]'))
-    .some(q => /\\[(\[]/.test(q.textContent))"""
+#: How long a condition may take to come true on a busy machine. A check that
+#: passes never waits this long; only a failing one does.
+WAIT_MS = 60_000
+#: A quiz draws its questions when its script runs and typesets their math
+#: 500 ms later (jupyterquiz): ready when every quiz shows its questions and
+#: none of its text is raw TeX any more.
+JS_QUIZZES_READY = r"""() => Array.from(document.querySelectorAll('div[data-shufflequestions]'))
+    .every(q => q.querySelector('.Quiz') && !/\\[(\[]/.test(q.textContent))"""
+#: Resolves when MathJax has finished every typesetting job queued so far
+#: (each ``typesetPromise`` chains onto ``MathJax.startup.promise``).
+JS_MATHJAX_IDLE = """async () => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return false;
+  let p;
+  do { p = MathJax.startup.promise; await p; } while (p !== MathJax.startup.promise);
+  return true;
+}"""
 
 
 def _unavailable(reason: str):
@@ -196,18 +213,26 @@ JS_IMAGES = """() => Array.from(document.images)
 
 JS_FRAME = """(fig) => { const img = fig.querySelector('img');
   return {src: img.getAttribute('src'), alt: img.getAttribute('alt') || ''}; }"""
+JS_FRAME_SWAPPED = """([fig, src]) => fig.querySelector('img').getAttribute('src') !== src"""
+
+
+def _wait_for(page, condition: str, arg=None) -> bool:
+    """Wait until the JavaScript ``condition`` holds; False if it never does
+    within WAIT_MS (the check that follows then says what is wrong)."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=WAIT_MS)
+        return True
+    except Exception:  # noqa: BLE001 - a timeout: reported by the check that needs it
+        return False
 
 
 def _settle(page):
-    """Wait until MathJax has typeset the page and quizzes have drawn their math."""
-    page.evaluate("""() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
-                     ? MathJax.startup.promise.then(() => true) : false""")
+    """Wait until MathJax has typeset the page, quizzes have drawn and typeset
+    their questions, and the web fonts are loaded."""
+    page.evaluate(JS_MATHJAX_IDLE)
     if page.locator("div[data-shufflequestions]").count():
-        page.wait_for_timeout(QUIZ_SETTLE_MS)
-        try:
-            page.wait_for_function(f"() => !({JS_QUIZ_TEX_LEFT})()", timeout=QUIZ_TIMEOUT_MS)
-        except Exception:  # noqa: BLE001 - the raw-TeX check then reports what is left
-            pass
+        _wait_for(page, JS_QUIZZES_READY)
+    page.evaluate(JS_MATHJAX_IDLE)
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
@@ -226,7 +251,7 @@ def _check_explorers(page) -> list[dict]:
             at_max = float(value) >= float(slider.get_attribute("max"))
             slider.focus()
             page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-            page.wait_for_timeout(50)
+            _wait_for(page, JS_FRAME_SWAPPED, [fig.element_handle(), before["src"]])
             after = fig.evaluate(JS_FRAME)
             result["moves"].append({
                 "slider": slider.get_attribute("id"),
@@ -282,6 +307,9 @@ def _check_quizzes(page) -> list[dict]:
 #: The axe rules that depend on the colour scheme (checked again in dark mode).
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
+#: The theme has switched to its dark colours (it follows the reader's system setting).
+JS_DARK = "() => document.documentElement.dataset.theme === 'dark'"
+
 JS_ANIMATIONS_DONE = """() => Promise.all(document.getAnimations()
     .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
     .map(a => a.finished))"""
@@ -311,6 +339,7 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
     visit = Visit(path)
     start = time.perf_counter()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    context.set_default_timeout(WAIT_MS)
 
     def route(r):
         if r.request.url.startswith(server.url):
@@ -334,7 +363,6 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
         if response is None or response.status != 200:
             visit.failed.append(f"{path}: HTTP {response.status if response else 'no response'}")
         _settle(page)
-        page.wait_for_load_state("networkidle")
         served = server.since(mark)
         visit.sent_bytes = sum(n for _, n, _ in served)
         visit.requests = len(served)
@@ -342,7 +370,10 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
         visit.images_without_alt = page.evaluate(JS_IMAGES)
         visit.explorers = _check_explorers(page)
         visit.quizzes = _check_quizzes(page)
-        page.wait_for_timeout(100)
+        # feedback typeset after the clicks
+        page.evaluate(JS_MATHJAX_IDLE)
+        if visit.quizzes:
+            _wait_for(page, JS_QUIZZES_READY)
         math = page.evaluate(JS_MATH, bs.RAW_TEX)
         visit.math_elements, visit.mjx_containers = math["math"], math["mjx"]
         visit.math_untypeset, visit.raw_tex = math["untypeset"], math["raw"]
@@ -351,7 +382,7 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
         page.evaluate(JS_ANIMATIONS_DONE)
         visit.axe["light"] = _axe(page)
         page.emulate_media(color_scheme="dark")
-        page.wait_for_timeout(100)
+        _wait_for(page, JS_DARK)
         page.evaluate(JS_ANIMATIONS_DONE)
         visit.axe["dark"] = _axe(page, COLOUR_RULES)
     finally:
@@ -476,6 +507,7 @@ def test_search_finds_the_huber_chapter(browser, site, html_dir):
 
     errors, offsite = [], []
     context = browser.new_context()
+    context.set_default_timeout(WAIT_MS)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site.url)
                   else (offsite.append(r.request.url), r.abort()))
     page = context.new_page()
@@ -489,7 +521,7 @@ def test_search_finds_the_huber_chapter(browser, site, html_dir):
         box.press("Enter")
         page.wait_for_url("**/search.html?q=Huber*")
         results = page.locator("#search-results ul.search li a")
-        results.first.wait_for(timeout=10000)
+        results.first.wait_for(timeout=WAIT_MS)
         hrefs = {urlsplit(a.evaluate("a => a.href")).path.lstrip("/") for a in results.all()}
         found = hrefs & expected
     finally:
@@ -523,3 +555,104 @@ def test_report_page_weights_and_timings(visit, capsys):
     with capsys.disabled():
         print("\n".join(lines))
     assert all(v.requests for v in visits)
+
+
+#: Visible search boxes: the field (or, on a narrow screen, the icon) that opens search.
+JS_VISIBLE_SEARCH = """() => Array.from(document.querySelectorAll(
+    '.search-button__button, form.bd-search, input[name=q], #searchbox input'))
+  .filter(el => !el.closest('dialog:not([open])'))
+  .filter(el => { const r = el.getBoundingClientRect(), st = getComputedStyle(el);
+                  return r.width > 0 && r.height > 0 && st.visibility !== 'hidden'; })
+  .map(el => el.className || el.tagName)"""
+
+
+@pytest.fixture
+def page_at(browser, site):
+    """``page_at(path, **context_options)``: a fresh page on the site, loaded and settled."""
+    contexts = []
+
+    def open_page(path: str, **options):
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(site.url + path, wait_until="load")
+        _settle(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 500], ids=["wide", "narrow"])
+def test_one_search_box(page_at, width):
+    """The theme draws a search field in the header and another in the sidebar; a reader sees one."""
+    page = page_at(f"{bs.first_chapter()}.html", viewport={"width": width, "height": 900})
+    visible = page.evaluate(JS_VISIBLE_SEARCH)
+    assert len(visible) == 1, f"{width}px wide: {len(visible)} search boxes visible: {visible}"
+
+
+def test_favicon_is_served(site, html_dir):
+    """Browsers ask for /favicon.ico on a first visit; it is there (no 404 in the server log)."""
+    import urllib.request
+
+    with urllib.request.urlopen(site.url + "favicon.ico", timeout=60) as response:
+        body = response.read()
+        assert response.status == 200
+        assert response.headers["Content-Type"].split(";")[0] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert body[:4] == b"\x00\x00\x01\x00", "favicon.ico is not an ICO file"
+
+
+#: For each figure image and explorable figure: its background colour and the
+#: CSS filter on it, and the colours of an explorer's caption and slider labels.
+JS_FIGURE_COLOURS = """() => {
+  const bg = el => getComputedStyle(el).backgroundColor;
+  const imgs = Array.from(document.querySelectorAll('.cell_output img, figure.lossbook-explorer img'));
+  const figs = Array.from(document.querySelectorAll('figure.lossbook-explorer'));
+  return {
+    images: imgs.map(img => ({src: (img.getAttribute('src') || '').slice(0, 40), background: bg(img),
+                              filter: getComputedStyle(img).filter})),
+    explorers: figs.map(fig => ({background: bg(fig),
+      texts: Array.from(fig.querySelectorAll('figcaption, label, output'))
+                  .map(t => [t.textContent.trim().slice(0, 30), getComputedStyle(t).color])})),
+    page: bg(document.body),
+  };
+}"""
+
+
+def _rgb(css: str) -> tuple[float, ...]:
+    import re
+
+    return tuple(float(v) for v in re.findall(r"[\d.]+", css)[:3])
+
+
+def _luminance(css: str) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _rgb(css))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_figures_stay_readable_in_dark_mode(page_at):
+    """In the dark colour scheme, figures (drawn for a white page) sit on a white
+    card at full brightness, and an explorable figure's title and slider labels
+    keep at least 4.5:1 contrast against its panel."""
+    page = page_at(f"{bs.first_chapter()}.html", color_scheme="dark")
+    assert _wait_for(page, JS_DARK), "the theme did not switch to dark mode"
+    found = page.evaluate(JS_FIGURE_COLOURS)
+    assert _luminance(found["page"]) < 0.1, f"the page is not dark: {found['page']}"
+    assert found["images"] and found["explorers"], "the first chapter has no figure to check"
+    for img in found["images"]:
+        assert _luminance(img["background"]) > 0.9, f"figure {img['src']} sits on {img['background']}"
+        assert img["filter"] == "none", f"figure {img['src']} is dimmed ({img['filter']})"
+    for fig in found["explorers"]:
+        assert _luminance(fig["background"]) > 0.9, f"explorer panel is {fig['background']}"
+        for text, colour in fig["texts"]:
+            assert _contrast(colour, fig["background"]) >= 4.5, f"{text!r}: {colour} on {fig['background']}"

@@ -253,3 +253,26 @@ def test_site_size_under_50_mb_and_weights_report(html_dir, capsys):
     with capsys.disabled():
         print("\n".join(lines))
     assert total <= bs.MAX_SITE_BYTES, f"the site is {bs.fmt_bytes(total)}, over 50 MB"
+
+
+# -- logo, favicon ----------------------------------------------------------------------
+
+def test_favicon_at_the_site_root(html_dir):
+    """Browsers request /favicon.ico on a first visit: it is a real ICO file."""
+    ico = html_dir / "favicon.ico"
+    assert ico.is_file(), "favicon.ico is missing from the root of the site"
+    assert ico.read_bytes()[:4] == b"\x00\x00\x01\x00", "favicon.ico is not an ICO file"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_declares_its_icon_and_shows_the_logo(html_dir, page):
+    soup = soup_of(html_dir / page)
+    icons = [link["href"] for link in soup.find_all("link", href=True)
+             if "icon" in {r.lower() for r in link.get("rel") or []}]
+    assert icons, f"{page} declares no icon"
+    assert all(resolve(html_dir, page, h).is_file() for h in icons), f"{page}: icon missing: {icons}"
+    logos = soup.select("img.logo__image")
+    assert logos, f"{page} shows no logo"
+    for logo in logos:
+        assert resolve(html_dir, page, logo["src"]).is_file(), f"{page}: logo {logo['src']} missing"
+        assert (logo.get("alt") or "").strip(), f"{page}: the logo has no alt text"
