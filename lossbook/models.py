@@ -11,7 +11,10 @@ loss and the output activation applied to :math:`z`.
   :math:`\lambda \|w\|^2`.
 * :func:`train_gd`: full-batch or mini-batch gradient descent on any loss of
   :data:`TRAIN_LOSSES`, recording the training and validation loss after
-  every epoch, as Keras's ``History`` does.
+  every epoch, indexed as Keras's ``History`` is (entry ``k`` is the loss
+  after epoch ``k + 1``). Unlike Keras, whose ``loss`` is the mean of the
+  batch losses over the epoch, the training loss here is measured on the
+  whole training set at the end of the epoch, as the validation loss is.
 * :func:`mse_gd_path`: the same full-batch gradient descent on the (L2
   regularised) mean squared error, computed for every epoch at once from an
   eigendecomposition: exact, and fast enough for tens of thousands of epochs.
@@ -243,7 +246,10 @@ def fit_ridge(X, y, l2: float = 0.0):
 
 @dataclass
 class History:
-    """What training recorded, one row per epoch (epoch 1 first), like Keras's ``History``.
+    """What training recorded, one row per epoch (epoch 1 first), indexed like Keras's ``History``.
+
+    Both losses are measured after the epoch on the whole set; Keras's
+    ``loss`` is instead the mean of the epoch's batch losses.
 
     Attributes
     ----------
