@@ -62,6 +62,17 @@ def test_pytorch_backward_adds_to_the_gradient_until_zero_grad():
     assert w.grad is None or float(w.grad) == 0.0
 
 
+def test_the_names_table_criterion_and_metrics(keras):
+    import inspect
+
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    assert DecisionTreeRegressor().criterion == "squared_error"
+    assert DecisionTreeClassifier().criterion == "gini"
+    compile_params = inspect.signature(keras.Model.compile).parameters
+    assert "loss" in compile_params and "metrics" in compile_params
+
+
 # -- chapter 2 ----------------------------------------------------------------------
 
 
