@@ -113,3 +113,17 @@ def test_front_page_paths_are_the_sums():
                                        "and '**Full path.** About N minutes'")
     assert int(found_core.group(1)) == core, f"the chapters' core paths add up to {core} minutes"
     assert int(found_full.group(1)) == full, f"the chapters' times add up to {full} minutes"
+
+
+def test_before_you_start_is_linked_and_has_one_dropdown_per_answer():
+    page = (ROOT / "index.md").read_text()
+    who = page.split("## Who it is for", 1)[1].split("\n## ", 1)[0]
+    assert "(pages/before_you_start.md)" in who
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert "pages/before_you_start" in files
+    text = (ROOT / "pages" / "before_you_start.md").read_text()
+    questions = re.findall(r"^## \d\. ", text, re.M)
+    assert len(questions) == 5
+    assert text.count("<details><summary>Answer</summary>") == 5 == text.count("</details>")
+    assert text.count("**Refresh:**") == 5
