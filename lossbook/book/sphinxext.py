@@ -12,12 +12,13 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   MathJax loads on demand (TeX extensions such as ``\\boldsymbol``, and the
   accessibility tools of its context menu): about 3 MB, not the 24 MB of the
   whole distribution;
-* makes quizzes (jupyterquiz) safe offline. A quiz's inline script typesets
-  its math with MathJax half a second after it runs, and loads MathJax from
-  cdn.jsdelivr.net when it finds a ``MathJax`` object that cannot typeset
-  yet. So MathJax is loaded on every page that has a quiz (also a page with
-  no math of its own), and loaded before the page body rather than deferred:
-  it is ready before any quiz script runs;
+* makes quizzes (jupyterquiz) and flashcards (jupytercards) safe offline.
+  Their inline scripts typeset math with MathJax half a second after they
+  run, and load MathJax from cdn.jsdelivr.net when they find a ``MathJax``
+  object that cannot typeset yet. So MathJax is loaded on every page that
+  has a quiz or flashcards (also a page with no math of its own), and loaded
+  before the page body rather than deferred: it is ready before any of their
+  scripts runs;
 * adds the course's stylesheet (``lossbook/book/web/lossbook.css``: contrast
   fixes for the theme, quizzes and explorable figures, and a light card
   behind figures in dark mode) to every page, and
@@ -74,6 +75,9 @@ FAVICON_ICO = "favicon.ico"
 
 #: Marker of a jupyterquiz quiz in a page's HTML (its container element).
 QUIZ_MARKER = "data-shufflequestions="
+#: Marker of a jupytercards deck of flashcards, whose script typesets math and
+#: falls back to a CDN exactly as a quiz's does.
+FLASHCARDS_MARKER = 'class="flip-container"'
 
 
 def mathjax_source() -> Path:
@@ -240,12 +244,14 @@ def _on_builder_inited(app):
 
 def _before_mathjax(app, pagename, templatename, context, doctree):
     """Runs before sphinx.ext.mathjax decides whether a page loads MathJax."""
-    if app.builder.format != "html" or QUIZ_MARKER not in context.get("body", ""):
+    body = context.get("body", "")
+    if app.builder.format != "html" or not (QUIZ_MARKER in body or FLASHCARDS_MARKER in body):
         return
     domain = app.env.get_domain("math")
     if not domain.has_equations(pagename):
         domain.data["has_equations"][pagename] = True
-    app.add_js_file(f"lossbook/{QUIZ_JS_FILE}", defer="defer")
+    if QUIZ_MARKER in body:
+        app.add_js_file(f"lossbook/{QUIZ_JS_FILE}", defer="defer")
 
 
 def _after_theme(app, pagename, templatename, context, doctree):
