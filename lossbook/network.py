@@ -81,6 +81,7 @@ __all__ = [
     "NetworkHistory",
     "train",
     "load_task",
+    "bundled_digits",
 ]
 
 #: Hidden activations and their derivatives, each written with the
@@ -404,6 +405,33 @@ def _check_diverged(Z2: np.ndarray, epoch: int, lr: float) -> None:
             f"with lr={lr:g}. Try a learning rate 3 to 10 times smaller.")
 
 
+def bundled_digits():
+    """scikit-learn's 8x8 handwritten digits: images ``(1797, 64)`` (0 to 16) and labels.
+
+    The same arrays as ``sklearn.datasets.load_digits(return_X_y=True)``, read
+    straight from the data file scikit-learn ships, without importing
+    scikit-learn (a tenth of the time). Nothing is downloaded.
+
+    Examples
+    --------
+    >>> images, labels = bundled_digits()
+    >>> images.shape, labels[:5].tolist()
+    ((1797, 64), [0, 1, 2, 3, 4])
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the digits ship with scikit-learn: pip install scikit-learn")
+    path = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    if not path.is_file():  # pragma: no cover - a future layout: ask scikit-learn
+        from sklearn.datasets import load_digits
+        return load_digits(return_X_y=True)
+    data = np.loadtxt(path, delimiter=",")
+    return data[:, :-1], data[:, -1].astype(np.int64)
+
+
 def load_task(name: str, seed=0):
     """One of the chapter's two tasks, split into training, validation and test sets.
 
@@ -431,12 +459,12 @@ def load_task(name: str, seed=0):
     >>> d["X_train"].shape, d["X_val"].shape, d["X_test"].shape
     ((1000, 64), (397, 64), (400, 64))
     """
-    from sklearn import datasets
-
     if name == "digits":
-        X, y = datasets.load_digits(return_X_y=True)
+        X, y = bundled_digits()
         X, sizes = X / 16.0, (1000, 397)
     elif name == "diabetes":
+        from sklearn import datasets
+
         X, y = datasets.load_diabetes(return_X_y=True)
         sizes = (250, 92)
     else:

@@ -192,3 +192,11 @@ def test_divergence_is_reported():
     with pytest.raises(ValueError, match="learning rate 3 to 10 times smaller"):
         nw.train(d["X_train"], d["y_train"], d["X_val"], d["y_val"], n_hidden=32,
                  output="identity", loss="mse", lr=3.0, num_epochs=200)
+
+
+def test_bundled_digits_are_scikit_learns():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_digits(return_X_y=True)
+    images, labels = nw.bundled_digits()
+    np.testing.assert_array_equal(images, X)
+    np.testing.assert_array_equal(labels, y)
