@@ -173,6 +173,7 @@ def run(size: int = CLASS_SIZE, plain_every: int = PLAIN_EVERY, exercise: str = 
             if graded != size:
                 errors.append(f"ERROR: the scores file has {graded} notebooks, not {size}")
         log(f"  graded in {grade_s:.1f} s ({60 * size / grade_s:.0f} notebooks a minute)")
+        load_between = _load()
 
         sample = paths[::plain_every]
         out_dir = tmp / "executed"
@@ -195,7 +196,8 @@ def run(size: int = CLASS_SIZE, plain_every: int = PLAIN_EVERY, exercise: str = 
             "grade_s": grade_s, "per_minute": per_minute, "cpus": os.cpu_count(),
             "plain_every": plain_every, "plain_sample": len(sample),
             "plain_sample_s": plain_sample_s, "plain_s": plain_s, "ratio": ratio,
-            "load_before": load_before, "load_after": load_after, "errors": errors}
+            "load_before": load_before, "load_between": load_between,
+            "load_after": load_after, "errors": errors}
 
 
 def failures(result: dict) -> list[str]:
@@ -221,7 +223,8 @@ def markdown(result: dict) -> str:
         f"seeded generator: {r['kinds']['solved']} answer every question as the solution does, "
         f"{r['kinds']['blank']} are blank, {r['kinds']['with mistakes']} make one or two typical "
         "mistakes of the exercise's mutation catalogue. Load average (1, 5, 15 min) "
-        f"{r['load_before']} before grading, {r['load_after']} after the plain execution.",
+        f"{r['load_before']} before grading, {r['load_between']} after it (before the plain "
+        f"execution), {r['load_after']} at the end: other processes slow both down.",
         "",
         "| Measure | Value | Budget | Status |",
         "| --- | ---: | --- | --- |",

@@ -75,6 +75,9 @@ def _class() -> list[Graded]:
                           dict.fromkeys(POSSIBLE, 0.0), dict(POSSIBLE), {},
                           "could not read the notebook (NotJSONError: Notebook does not "
                           f"appear to be JSON: {NAMES[31]})"))
+    results.append(Graded(f"submissions/{NAMES[32]}/homework.ipynb", "", note=(
+        "matches no exercise: its file name must contain the exercise's name, one of "
+        "01_introduction, 02_mse_mae")))
     return results
 
 
@@ -118,20 +121,21 @@ def test_each_question_ranks_its_mistakes_with_counts_and_shares():
 
 def test_the_page_shows_the_tables_and_the_notebooks_not_graded(page):
     text = _text(page)
-    assert "30 notebooks graded in 1 exercise; 2 could not be graded" in text
+    assert "30 notebooks graded in 1 exercise; 3 could not be graded" in text
     assert f"{SUM} 12 40%" in text  # the q1 mistake table row
     assert "not answered (still `...`) 13 43%" in text
     assert "it ran longer than the time limit 1" in text
     assert "it is not a readable notebook 1" in text
+    assert "its file name matches no exercise 1" in text
     # the per-question table: points, mean, share with full marks, learners with named mistakes
     assert "q1 4 2.8 60% 12" in text and "q4 2 1.13 57% 0" in text
 
 
 def test_no_learner_name_or_file_name_appears(page):
     low = page.lower()
-    for name in NAMES[:32]:
+    for name in NAMES[:33]:
         assert name not in low, name
-    assert "submissions" not in low and ".ipynb" not in low
+    assert "submissions" not in low and ".ipynb" not in low and "homework" not in low
 
 
 def test_every_plot_is_an_embedded_image_with_alt_text_and_nothing_is_loaded(page):
@@ -197,14 +201,19 @@ def test_an_empty_class_still_makes_a_page():
 
 @pytest.mark.browser
 def test_the_report_renders_in_chromium_accessibly(tmp_path):
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _axe, _unavailable
+    from test_browser import _axe
 
+    try:
+        from book_site import CHROMIUM, CHROMIUM_ARGS, unavailable
+    except ImportError:  # the browser helpers before they moved to book_site
+        from test_browser import CHROMIUM, CHROMIUM_ARGS
+        from test_browser import _unavailable as unavailable
     if not CHROMIUM.exists():
-        _unavailable(f"Chromium at {CHROMIUM}")
+        unavailable(f"Chromium at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright (`python -m pip install -r requirements.txt`)")
+        unavailable("Playwright (`python -m pip install -r requirements.txt`)")
     path = write_report(_class(), tmp_path / "report.html")
     requested = []
     with sync_playwright() as p:
