@@ -112,8 +112,12 @@ def test_huber_and_smooth_l1(torch, keras):
         # SmoothL1Loss(beta) is Huber with delta = beta, divided by beta
         close(F.smooth_l1_loss(t64(torch, P), t64(torch, Y), beta=delta), expected / delta)
         close(keras.losses.Huber(delta=delta)(Y[None, :], P[None, :]), expected, rtol=1e-6)
-    # scikit-learn's HuberRegressor: epsilon scales a fitted noise scale (documented default)
+    # scikit-learn's HuberRegressor: the threshold epsilon applies to residuals / a fitted scale
     assert linear_model.HuberRegressor().epsilon == 1.35
+    X = np.linspace(0, 1, N)[:, None]
+    fitted = linear_model.HuberRegressor().fit(X, 10 * P)
+    unscaled = linear_model.HuberRegressor().fit(X, P)
+    assert fitted.scale_ == pytest.approx(10 * unscaled.scale_, rel=1e-3)   # the scale follows y
 
 
 def test_binary_cross_entropy_on_probabilities(torch, keras):
@@ -440,6 +444,26 @@ def test_mlp_early_stopping_stops_one_epoch_after_the_keras_rule():
             assert stop is not None and stop + 1 == mlp.n_iter_
             stop_k, _ = lossbook.early_stopping_epoch(scores, patience=k, min_delta=1e-4)
             assert stop_k + 1 < mlp.n_iter_
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("k", [1, 3])
+def test_sgd_stops_when_its_count_reaches_n_iter_no_change_and_the_mlp_when_it_exceeds_it(
+        early_stopping, k):
+    """With an impossible tol only the first epoch improves: SGD then runs k more
+    epochs (Keras's rule), an MLP k + 1 more; with early stopping off they watch
+    the training loss, with it on the validation score."""
+    import warnings
+
+    X = np.sin(np.arange(150.0)).reshape(50, 3)
+    y = X @ np.array([1.0, 2.0, 3.0])
+    settings = dict(tol=1e9, n_iter_no_change=k, early_stopping=early_stopping, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sgd = linear_model.SGDRegressor(**settings).fit(X, y)
+        mlp = MLPRegressor(max_iter=50, **settings).fit(X, y)
+    assert sgd.n_iter_ == 1 + k
+    assert mlp.n_iter_ == 1 + k + 1
 
 
 def test_keras_loss_includes_the_penalty_and_metrics_leave_it_out(keras):
