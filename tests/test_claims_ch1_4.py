@@ -192,6 +192,24 @@ def test_irls_needs_15_passes_at_delta_one_and_fewer_than_50_on_the_explorer(dat
     assert max(passes.values()) < 50, passes
 
 
+def test_every_irls_pass_lowers_the_huber_loss(data, monkeypatch):
+    x, y, _ = data
+    lines = []
+    solve = fitting._weighted_least_squares
+
+    def recording(*args):
+        lines.append(solve(*args))            # (intercept, slope) of each pass
+        return lines[-1]
+
+    monkeypatch.setattr(fitting, "_weighted_least_squares", recording)
+    for delta in (0.2, 1.0, 3.0):
+        lines.clear()
+        fitting.fit_line(x, y, "huber", delta=delta)
+        losses = [lb.huber(y, a + b * x, delta=delta) for a, b in lines]
+        assert len(losses) > 2
+        assert all(later <= earlier + 1e-12 for earlier, later in zip(losses, losses[1:])), delta
+
+
 def test_huber_regressor_uses_lbfgs_over_the_coefficients_and_the_scale(data, monkeypatch):
     from sklearn.linear_model import HuberRegressor, _huber
 
