@@ -463,4 +463,12 @@ pytorch_multimargin = (2.9 + 0.0 + 6.6) / 3
      "answer": _SVM.format(inside="np.sum(margins < 1)", wrong="np.sum(margins <= 0)",
                            width="2 / np.linalg.norm(train_gd(X, y_svm, loss='hinge', lr=0.1, "
                                  "num_epochs=200).w)")},
+    # ------------------------------------------------------------ more named mistakes
+    {"question": "q7", "mistake": "n is the number of columns",
+     "feedback": "not the number of columns",
+     "answer": _grad("np.where(y * f < 1.0, -y, 0.0) / (f.shape[-1] if f.ndim else 1)")},
+    {"question": "q8", "mistake": "counts the points outside the margin",
+     "feedback": "counts the points outside the margin",
+     "answer": _SVM.format(inside="np.sum(margins >= 1)", wrong="np.sum(margins <= 0)",
+                           width="2 / np.linalg.norm(svm.w)")},
 ]

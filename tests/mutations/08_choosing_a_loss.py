@@ -137,6 +137,12 @@ MUTATIONS = [
         "feedback": "not the number of rows",
         "answer": _grad("/ z.size", "/ len(z)"),
     },
+    {
+        "question": "q2",
+        "mistake": "n as the number of columns",
+        "feedback": "not the number of columns",
+        "answer": _grad("/ z.size", "/ z.shape[-1]"),
+    },
     # ------------------------------------------------------------ q3: the two gradients
     {
         "question": "q3",
