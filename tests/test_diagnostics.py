@@ -108,21 +108,25 @@ class _Model:
     stop_training = False
 
 
-@given(st.lists(grid, min_size=1, max_size=30), st.integers(0, 5), st.integers(0, 8))
-def test_agrees_with_keras_early_stopping(keras, curve, patience, delta_steps):
-    min_delta = delta_steps / 64
+def keras_early_stopping(keras, curve, patience, min_delta):
+    """(stop_epoch, best_epoch) of Keras's own ``EarlyStopping`` callback on a recorded curve."""
     callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
                                              min_delta=min_delta, mode="min")
     model = _Model()
     callback.set_model(model)
     callback.on_train_begin()
-    stop = None
     for epoch, loss in enumerate(curve):
         callback.on_epoch_end(epoch, {"val_loss": loss})
         if model.stop_training:
-            stop = epoch
-            break
-    assert early_stopping_epoch(curve, patience, min_delta) == (stop, callback.best_epoch)
+            return epoch, callback.best_epoch
+    return None, callback.best_epoch
+
+
+@given(st.lists(grid, min_size=1, max_size=30), st.integers(0, 5), st.integers(0, 8))
+def test_agrees_with_keras_early_stopping(keras, curve, patience, delta_steps):
+    min_delta = delta_steps / 64
+    assert early_stopping_epoch(curve, patience, min_delta) == keras_early_stopping(
+        keras, curve, patience, min_delta)
 
 
 # --------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from sklearn import linear_model, metrics, svm
 from sklearn.neural_network import MLPRegressor
 
 import lossbook
+from test_diagnostics import keras_early_stopping
+from test_libraries import torch  # noqa: F401  (the fixture: PyTorch, or a skip saying why)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "library_conventions.md"
@@ -36,14 +38,6 @@ COUNTS = rng.poisson(3.0, size=N).astype(float)
 RATES = rng.uniform(0.5, 6.0, size=N)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    try:
-        import torch
-    except Exception as exc:
-        pytest.skip(f"PyTorch is not installed ({exc}); "
-                    "pip install -r requirements-compare.txt to check its rows")
-    return torch
 
 
 def t64(torch, x):
@@ -401,29 +395,10 @@ def test_keras_early_stopping_compares_with_the_last_improving_epoch(keras):
     assert (sgd.early_stopping, sgd.n_iter_no_change, sgd.tol) == (False, 5, 1e-3)
     assert mlp.validation_fraction == sgd.validation_fraction == 0.1
     losses = [1.0, 0.95, 0.935, 0.92, 0.93, 0.94]
-
-    class Model:
-        stop_training = False
-
-    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, min_delta=0.02)
-    model = Model()
-    callback.set_model(model)
-    callback.on_train_begin()
-    stop = None
-    for epoch, loss in enumerate(losses):
-        callback.on_epoch_end(epoch, {"val_loss": loss})
-        if model.stop_training:
-            stop = epoch
-            break
-    assert (stop, callback.best_epoch) == (5, 3) == lossbook.early_stopping_epoch(losses, 2, 0.02)
+    assert keras_early_stopping(keras, losses, 2, 0.02) == (5, 3)
+    assert lossbook.early_stopping_epoch(losses, 2, 0.02) == (5, 3)
     # an epoch that improves by exactly min_delta does not count (strictly below)
-    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, min_delta=0.25)
-    model = Model()
-    callback.set_model(model)
-    callback.on_train_begin()
-    callback.on_epoch_end(0, {"val_loss": 1.0})
-    callback.on_epoch_end(1, {"val_loss": 0.75})
-    assert model.stop_training and callback.best_epoch == 0
+    assert keras_early_stopping(keras, [1.0, 0.75], 1, 0.25) == (1, 0)
 
 
 def test_mlp_early_stopping_stops_one_epoch_after_the_keras_rule():
