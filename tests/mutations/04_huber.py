@@ -203,13 +203,13 @@ def huber(y_true, y_pred, delta=1.0, reduction="mean"):
     {
         "question": "q2",
         "mistake": "not clipped",
-        "feedback": "The residuals are not clipped",
+        "feedback": "That is the gradient of half the squared error",
         "answer": _huber_grad("r / r.size"),
     },
     {
         "question": "q2",
         "mistake": "clipped at -1 and 1 whatever delta is",
-        "feedback": "not at -1 and 1",
+        "feedback": "not |r| <= 1",
         "answer": _huber_grad("np.clip(r, -1.0, 1.0) / r.size"),
     },
     {
@@ -221,7 +221,7 @@ def huber(y_true, y_pred, delta=1.0, reduction="mean"):
     {
         "question": "q2",
         "mistake": "delta * sign(r) everywhere",
-        "feedback": "the gradient outside the band only",
+        "feedback": "That is the slope outside the band everywhere",
         "answer": _huber_grad("delta * np.sign(r) / r.size"),
     },
     {
