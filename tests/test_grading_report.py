@@ -166,6 +166,18 @@ def test_mistakes_come_from_the_notes_when_the_grader_records_none():
     assert "bob was here" not in render([old, raised])
 
 
+def test_failures_that_follow_from_a_missing_answer_are_not_counted():
+    stub = Graded("a/02_mse_mae.ipynb", "02_mse_mae", {"q1": 0.0}, {"q1": 4.0},
+                  mistakes={"q1": ["returned None", "did not raise ValueError"]})
+    lax = Graded("b/02_mse_mae.ipynb", "02_mse_mae", {"q1": 3.0}, {"q1": 4.0},
+                 mistakes={"q1": ["did not raise ValueError"]})
+    s = summarise([stub, lax])
+    [q] = s.exercises[0].questions
+    assert [(m.text, m.count) for m in q.mistakes] == [
+        ("did not raise ValueError", 1), ("returned None", 1)]
+    assert [(m.text, m.count) for m in s.reteach] == [("did not raise ValueError", 1)]
+
+
 def test_scores_out_of_range_or_nan_are_clamped():
     odd = [Graded("a/02_mse_mae.ipynb", "02_mse_mae", {"q1": 1000.0}, {"q1": 4.0}),
            Graded("b/02_mse_mae.ipynb", "02_mse_mae", {"q1": float("nan")}, {"q1": 4.0},

@@ -63,6 +63,15 @@ _UNNAMED = re.compile(
     r"|timed out|ran out of time|time limit|crashed|interrupted|could not|raised"
     r"|returned none|none\s*$|an exception|used the course)", re.I)
 
+#: Labels that say a question's answer is missing (still the stub, a name not
+#: defined, a function that returns None): a learner with one of them did not
+#: answer, and the other failures of that question ("did not raise
+#: ValueError" from a stub that returns None) are its consequences, not
+#: mistakes, so they are not counted.
+_UNANSWERED = re.compile(
+    r"^\s*(still (a stub|`?\.\.\.)|stub|not (yet )?(defined|answered)|no longer defined"
+    r"|no answer|unanswered|blank|returned none|none\s*$)", re.I)
+
 #: Why a notebook could not be graded, from the words of its note (first match wins).
 _REASONS = [
     ("timed out", "it ran longer than the time limit"),
@@ -259,6 +268,13 @@ def _score(value) -> float:
     return x if x == x else 0.0  # NaN counts as 0
 
 
+def _counted(mistakes: list[str]) -> list[str]:
+    """The mistakes of one learner's question that count: only "not answered" when
+    the answer is missing (the other failures follow from it)."""
+    missing = [m for m in mistakes if _UNANSWERED.match(m)]
+    return missing or list(mistakes)
+
+
 def summarise(results) -> Summary:
     """Count what the class got wrong (see the module's docstring)."""
     results = list(results)
@@ -284,7 +300,7 @@ def summarise(results) -> Summary:
             scores = [min(max(_score(dict(r.scores).get(q, 0.0)), 0.0), points) for r in group]
             fractions = [s / points if points else 0.0 for s in scores]
             counts = Counter(_scrub(text, tokens) for f in found for text in
-                             dict.fromkeys(f.get(q, [])))
+                             dict.fromkeys(_counted(f.get(q, []))))
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             questions.append(Question(
                 q, points, fractions, statistics.fmean(scores),
