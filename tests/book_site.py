@@ -8,13 +8,31 @@ Used by ``test_site.py`` (static checks of the HTML files) and
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Debian's Chromium, which the browser tests drive through Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTALL_HINT = ("install Debian's Chromium with `sudo apt-get install chromium` (the browser "
+                "tests drive /usr/bin/chromium through Playwright; they never download a browser)")
+
+
+def unavailable(reason: str):
+    """Skip a browser test that lacks ``reason`` (fail under CI=true), saying how to fix it."""
+    message = f"browser tests need {reason}: {INSTALL_HINT}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI=true, so this is a failure, not a skip)")
+    pytest.skip(message)
+
 
 #: Pages Sphinx writes besides the ones in ``_toc.yml``.
 EXTRA_PAGES = ("genindex.html", "search.html")

@@ -37,7 +37,6 @@ from __future__ import annotations
 import gzip
 import http.server
 import mimetypes
-import os
 import posixpath
 import threading
 import time
@@ -51,11 +50,6 @@ import book_site as bs  # tests/book_site.py (conftest puts tests/ on the path)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL_HINT = ("install Debian's Chromium with `sudo apt-get install chromium` (the browser "
-                "tests drive /usr/bin/chromium through Playwright; they never download a browser)")
 PAGES = bs.page_paths()
 SERIOUS = {"serious", "critical"}
 #: How long a condition may take to come true on a busy machine. A check that
@@ -74,13 +68,6 @@ JS_MATHJAX_IDLE = """async () => {
   do { p = MathJax.startup.promise; await p; } while (p !== MathJax.startup.promise);
   return true;
 }"""
-
-
-def _unavailable(reason: str):
-    message = f"browser tests need {reason}: {INSTALL_HINT}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " (CI=true, so this is a failure, not a skip)")
-    pytest.skip(message)
 
 
 # -- a local web server that compresses like GitHub Pages and counts bytes ---------------
@@ -395,14 +382,14 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"Chromium at {CHROMIUM}")
+    if not bs.CHROMIUM.exists():
+        bs.unavailable(f"Chromium at {bs.CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright (`python -m pip install -r requirements.txt`)")
+        bs.unavailable("Playwright (`python -m pip install -r requirements.txt`)")
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
 
