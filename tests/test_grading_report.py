@@ -213,13 +213,9 @@ def test_an_empty_class_still_makes_a_page():
 
 @pytest.mark.browser
 def test_the_report_renders_in_chromium_accessibly(tmp_path):
+    from book_site import CHROMIUM, CHROMIUM_ARGS, unavailable
     from test_browser import _axe
 
-    try:
-        from book_site import CHROMIUM, CHROMIUM_ARGS, unavailable
-    except ImportError:  # the browser helpers before they moved to book_site
-        from test_browser import CHROMIUM, CHROMIUM_ARGS
-        from test_browser import _unavailable as unavailable
     if not CHROMIUM.exists():
         unavailable(f"Chromium at {CHROMIUM}")
     try:
