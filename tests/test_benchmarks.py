@@ -146,3 +146,13 @@ def test_the_grading_benchmark_reports_its_figures_on_a_tiny_class():
     assert cli.parse_args(["--only", "grading", "--class-size", "5"]).class_size == 5
     with pytest.raises(SystemExit):
         cli.parse_args(["--plain-every", "0"])
+
+
+def test_grading_budgets_are_checked():
+    from benchmarks import grading
+
+    base = {"errors": [], "per_minute": 150.0, "ratio": 0.3}
+    assert grading.failures(base) == []
+    slow = grading.failures({**base, "per_minute": 90.0, "ratio": 0.6})
+    assert len(slow) == 2 and "90 notebooks a minute" in slow[0] and "0.60" in slow[1]
+    assert grading.failures({**base, "errors": ["ERROR: x"]}) == ["ERROR: x"]
