@@ -49,6 +49,17 @@ __all__ = [
     "squared_hinge",
     "hinge_grad",
     "multiclass_hinge",
+    "pinball",
+    "pinball_grad",
+    "msle",
+    "msle_grad",
+    "poisson_deviance",
+    "poisson_deviance_grad",
+    "gamma_deviance",
+    "gamma_deviance_grad",
+    "binary_focal_loss",
+    "kl_divergence",
+    "brier_score",
 ]
 
 #: PyTorch clamps each log in binary cross-entropy at -100 (``Loss.cpp``).
@@ -737,3 +748,386 @@ def multiclass_hinge(y_true, scores, margin: float = 1.0, variant: str = "weston
     else:
         values = _row_max(violations)
     return reduce(values, reduction)
+
+
+# --------------------------------------------------------------------------
+# Losses for the data you have: quantiles, relative errors, counts and
+# positive amounts, imbalanced classes, distributions
+# --------------------------------------------------------------------------
+
+
+def _open_unit(value: float, name: str) -> float:
+    """Refuse a parameter that must lie strictly between 0 and 1."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number strictly between 0 and 1; got {value!r}.") from None
+    if not (0.0 < value < 1.0):
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1; got {value}. "
+            f"For the median pass {name}=0.5, for the 90th percentile {name}=0.9."
+        )
+    return value
+
+
+def _above(arr: np.ndarray, bound: float, name: str, fix: str, strict: bool = True) -> None:
+    """Refuse values of ``arr`` at or below ``bound`` (below it when ``strict`` is False)."""
+    lo, _ = value_range(arr, name)
+    if (lo <= bound) if strict else (lo < bound):
+        relation = "greater than" if strict else "at least"
+        raise ValueError(
+            f"{name} must be {relation} {bound:g}; its smallest value is {lo:.4g}. {fix}"
+        )
+
+
+def pinball(y_true, y_pred, quantile: float = 0.5, reduction: str = "mean"):
+    r"""Pinball (quantile) loss, scikit-learn's ``mean_pinball_loss(alpha=quantile)``.
+
+    .. math::
+
+        \ell_q(y, \hat y) = \max\bigl(q\,(y - \hat y),\; (q - 1)\,(y - \hat y)\bigr)
+
+    An under-prediction costs :math:`q` per unit and an over-prediction
+    :math:`1 - q`, so the constant that minimises the mean loss is the
+    :math:`q`-quantile of the targets. ``quantile=0.5`` is half the MAE.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions of the same shape.
+    quantile : float
+        The quantile :math:`q`, strictly between 0 and 1.
+    reduction : {"mean", "sum", "none"}
+
+    Examples
+    --------
+    Predicting 8 for a target of 10 (under by 2) and 13 (over by 3), q = 0.9:
+
+    >>> pinball([10.0, 10.0], [8.0, 13.0], quantile=0.9, reduction="none")
+    array([1.8, 0.3])
+    >>> round(pinball([10.0, 10.0], [8.0, 13.0], quantile=0.5), 4)   # half the MAE
+    1.25
+    """
+    check_reduction(reduction)
+    q = _open_unit(quantile, "quantile")
+    yt, yp = _pair(y_true, y_pred)
+    r = yt - yp
+    return reduce(np.maximum(q * r, (q - 1.0) * r), reduction)
+
+
+def pinball_grad(y_true, y_pred, quantile: float = 0.5):
+    r"""Subgradient of the mean pinball loss with respect to ``y_pred``.
+
+    :math:`-q/n` where the prediction is too low (:math:`\hat y < y`),
+    :math:`(1 - q)/n` where it is too high, and 0 at an exact hit (a kink,
+    where every value in :math:`[-q/n, (1-q)/n]` is a subgradient).
+
+    Examples
+    --------
+    >>> pinball_grad([10.0, 10.0], [8.0, 13.0], quantile=0.9)
+    array([-0.45,  0.05])
+    """
+    q = _open_unit(quantile, "quantile")
+    yt, yp = _pair(y_true, y_pred)
+    n = max(yp.size, 1)
+    return np.where(yp < yt, -q / n, np.where(yp > yt, (1.0 - q) / n, 0.0))
+
+
+def _log_pair(y_true, y_pred):
+    yt, yp = _pair(y_true, y_pred)
+    fix = ("The logarithm of 1 + y needs y > -1; MSLE is meant for targets that "
+           "are zero or positive (prices, counts).")
+    _above(yt, -1.0, "y_true", fix)
+    _above(yp, -1.0, "y_pred", fix)
+    return yt, yp
+
+
+def msle(y_true, y_pred, reduction: str = "mean"):
+    r"""Mean squared logarithmic error, scikit-learn's ``mean_squared_log_error``.
+
+    .. math::
+
+        \ell(y, \hat y) = \bigl(\log(1 + y) - \log(1 + \hat y)\bigr)^2
+
+    the squared error of :math:`\log(1 + \cdot)`, so it scores ratios rather
+    than differences: for large values, predicting 10 % too high costs about
+    the same for a house worth 100,000 as for one worth 1,000,000. Keras's
+    ``MeanSquaredLogarithmicError`` first raises every value below
+    :math:`10^{-7}` to :math:`10^{-7}` (so a negative value counts as 0); this
+    refuses values at or below -1, where the logarithm is undefined.
+
+    Examples
+    --------
+    >>> round(msle([99.0], [199.0]), 6)   # (log 100 - log 200)^2 = (log 2)^2
+    0.480453
+    >>> round(msle([999_999.0], [1_999_999.0]), 6)
+    0.480453
+    """
+    check_reduction(reduction)
+    yt, yp = _log_pair(y_true, y_pred)
+    d = np.log1p(yt) - np.log1p(yp)
+    return reduce(d * d, reduction)
+
+
+def msle_grad(y_true, y_pred):
+    r"""Gradient of the mean MSLE with respect to ``y_pred``:
+    :math:`\dfrac{2\,(\log(1+\hat y) - \log(1+y))}{n\,(1 + \hat y)}`.
+
+    Examples
+    --------
+    >>> round(float(msle_grad([0.0], [np.e - 1.0])[0]), 6)   # 2 * 1 / e
+    0.735759
+    """
+    yt, yp = _log_pair(y_true, y_pred)
+    return 2.0 * (np.log1p(yp) - np.log1p(yt)) / ((1.0 + yp) * max(yp.size, 1))
+
+
+def _poisson_pair(y_true, y_pred):
+    yt, yp = _pair(y_true, y_pred)
+    _above(yt, 0.0, "y_true", "Counts cannot be negative.", strict=False)
+    _above(yp, 0.0, "y_pred",
+           "The Poisson deviance needs a positive predicted mean: predict "
+           "exp(score), as a log link does, rather than the score itself.")
+    return yt, yp
+
+
+def poisson_deviance(y_true, y_pred, reduction: str = "mean"):
+    r"""Poisson deviance, scikit-learn's ``mean_poisson_deviance``.
+
+    .. math::
+
+        \ell(y, \hat y) = 2\Bigl(y \log\frac{y}{\hat y} - y + \hat y\Bigr),
+        \qquad 0 \log 0 = 0,
+
+    for counts :math:`y \ge 0` and predicted means :math:`\hat y > 0`. It is
+    twice the Poisson negative log-likelihood minus its value at
+    :math:`\hat y = y`, so it is 0 for a perfect prediction. PyTorch's
+    ``PoissonNLLLoss(log_input=False)`` and Keras's ``Poisson`` compute
+    :math:`\hat y - y \log \hat y` (with :math:`10^{-8}`, resp.
+    :math:`10^{-7}`, added inside the log): half the deviance minus
+    :math:`y \log y - y`, a term without :math:`\hat y`, so the same
+    minimiser and gradient up to the factor 2, but other values.
+
+    Examples
+    --------
+    >>> round(poisson_deviance([0.0], [2.0]), 6)        # 2 * 2
+    4.0
+    >>> round(poisson_deviance([3.0], [3.0]), 6)
+    0.0
+    """
+    check_reduction(reduction)
+    yt, yp = _poisson_pair(y_true, y_pred)
+    ratio = np.where(yt > 0, yt / yp, 1.0)
+    values = 2.0 * (yt * np.log(ratio) - yt + yp)
+    return reduce(values, reduction)
+
+
+def poisson_deviance_grad(y_true, y_pred):
+    r"""Gradient of the mean Poisson deviance: :math:`2(1 - y/\hat y)/n`.
+
+    Examples
+    --------
+    >>> poisson_deviance_grad([1.0, 4.0], [2.0, 2.0])
+    array([ 0.5, -1. ])
+    """
+    yt, yp = _poisson_pair(y_true, y_pred)
+    return 2.0 * (1.0 - yt / yp) / max(yp.size, 1)
+
+
+def _gamma_pair(y_true, y_pred):
+    yt, yp = _pair(y_true, y_pred)
+    fix = ("The Gamma deviance is for strictly positive amounts (claim sizes, "
+           "durations); for zeros use the Poisson or a Tweedie deviance.")
+    _above(yt, 0.0, "y_true", fix)
+    _above(yp, 0.0, "y_pred", fix)
+    return yt, yp
+
+
+def gamma_deviance(y_true, y_pred, reduction: str = "mean"):
+    r"""Gamma deviance, scikit-learn's ``mean_gamma_deviance``.
+
+    .. math::
+
+        \ell(y, \hat y) = 2\Bigl(\log\frac{\hat y}{y} + \frac{y}{\hat y} - 1\Bigr)
+
+    for amounts :math:`y > 0` and predictions :math:`\hat y > 0`. It depends
+    only on the ratio :math:`y/\hat y`: an error of 10 % costs the same on
+    any scale.
+
+    Examples
+    --------
+    >>> round(gamma_deviance([100.0], [200.0]), 6)     # 2 (log 2 + 1/2 - 1)
+    0.386294
+    >>> round(gamma_deviance([1.0], [2.0]), 6)
+    0.386294
+    """
+    check_reduction(reduction)
+    yt, yp = _gamma_pair(y_true, y_pred)
+    ratio = yt / yp
+    return reduce(2.0 * (ratio - np.log(ratio) - 1.0), reduction)
+
+
+def gamma_deviance_grad(y_true, y_pred):
+    r"""Gradient of the mean Gamma deviance: :math:`2(\hat y - y)/(n\,\hat y^2)`.
+
+    Examples
+    --------
+    >>> gamma_deviance_grad([1.0, 4.0], [2.0, 2.0])
+    array([ 0.25, -0.5 ])
+    """
+    yt, yp = _gamma_pair(y_true, y_pred)
+    return 2.0 * (yp - yt) / (yp * yp * max(yp.size, 1))
+
+
+def _binary_labels(yt: np.ndarray, what: str) -> None:
+    ok = (yt == 0.0) | (yt == 1.0)
+    if not np.all(ok):
+        values = np.unique(yt[~ok])[:5]
+        raise ValueError(
+            f"{what} needs labels 0 or 1; y_true contains {values.tolist()}. "
+            "If your labels are -1/+1, convert them with y = (y + 1) / 2."
+        )
+
+
+def binary_focal_loss(y_true, probs, gamma: float = 2.0, alpha=None, reduction: str = "mean"):
+    r"""Binary focal loss (Lin et al., 2017) of predicted probabilities.
+
+    .. math::
+
+        \ell = -\alpha_t\,(1 - p_t)^\gamma \log p_t, \qquad
+        p_t = \begin{cases} p & y = 1 \\ 1 - p & y = 0 \end{cases}, \qquad
+        \alpha_t = \begin{cases} \alpha & y = 1 \\ 1 - \alpha & y = 0 \end{cases}
+
+    with :math:`\alpha_t = 1` when ``alpha`` is None. The factor
+    :math:`(1 - p_t)^\gamma` shrinks the loss of samples the model already
+    gets right; ``gamma=0`` and ``alpha=None`` give the binary cross-entropy.
+    As in :func:`binary_cross_entropy`, :math:`\log p_t` is clamped at -100.
+    Keras's ``BinaryFocalCrossentropy(gamma=g, apply_class_balancing=True,
+    alpha=a)`` is this loss with ``alpha=a`` (without class balancing, with
+    ``alpha=None``), computed after clipping the probabilities to
+    :math:`[10^{-7}, 1 - 10^{-7}]`.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels 0 or 1.
+    probs : array_like
+        Predicted probabilities of class 1, same shape.
+    gamma : float
+        Focusing parameter, :math:`\gamma \ge 0`.
+    alpha : float or None
+        Weight of class 1, strictly between 0 and 1 (class 0 gets
+        :math:`1 - \alpha`); None weighs both classes 1.
+    reduction : {"mean", "sum", "none"}
+
+    Examples
+    --------
+    A positive predicted at 0.9 (easy) and one at 0.1 (hard), gamma = 2:
+
+    >>> easy, hard = binary_focal_loss([1.0, 1.0], [0.9, 0.1], reduction="none")
+    >>> print(f"{easy:.5f} {hard:.5f}")   # 0.1^2 (-log 0.9) and 0.9^2 (-log 0.1)
+    0.00105 1.86509
+    >>> round(binary_focal_loss([1.0], [0.9], gamma=0.0), 5)   # -log 0.9
+    0.10536
+    """
+    check_reduction(reduction)
+    try:
+        gamma = float(gamma)
+    except (TypeError, ValueError):
+        raise ValueError(f"gamma must be a number >= 0; got {gamma!r}.") from None
+    if not np.isfinite(gamma) or gamma < 0:
+        raise ValueError(f"gamma must be a finite number >= 0; got {gamma}. gamma=0 is the "
+                         "cross-entropy, the focal-loss paper uses gamma=2.")
+    if alpha is not None:
+        alpha = _open_unit(alpha, "alpha")
+    yt, p = _pair(y_true, probs, "y_true", "probs")
+    check_probabilities(p, "probs")
+    _binary_labels(yt, "the binary focal loss")
+    p_t = np.where(yt == 1.0, p, 1.0 - p)
+    with np.errstate(divide="ignore"):
+        log_p_t = np.maximum(np.log(p_t), LOG_CLAMP)
+    values = -((1.0 - p_t) ** gamma) * log_p_t
+    if alpha is not None:
+        values *= np.where(yt == 1.0, alpha, 1.0 - alpha)
+    return reduce(values, reduction)
+
+
+def _check_distribution(arr: np.ndarray, name: str) -> None:
+    lo, _ = value_range(arr, name)
+    if lo < 0.0:
+        raise ValueError(f"{name} must hold probabilities (>= 0); its smallest value is {lo:.4g}. "
+                         "If these are logits, apply softmax first.")
+    sums = arr.sum(axis=-1)
+    if sums.size and not np.allclose(sums, 1.0, rtol=0, atol=1e-6):
+        worst = float(sums.reshape(-1)[np.argmax(np.abs(sums.reshape(-1) - 1.0))])
+        raise ValueError(
+            f"each row of {name} (its last axis) must be a probability vector "
+            f"summing to 1; one sums to {worst:.6g}. Divide by the row sums, or "
+            "apply softmax if these are scores."
+        )
+
+
+def kl_divergence(p, q, reduction: str = "mean"):
+    r"""Kullback-Leibler divergence :math:`\mathrm{KL}(p\,\|\,q)` of each row.
+
+    .. math::
+
+        \mathrm{KL}(p \,\|\, q) = \sum_k p_k \log\frac{p_k}{q_k}, \qquad 0 \log 0 = 0,
+
+    over the last axis, :math:`p` the target distribution and :math:`q` the
+    model's. ``reduction="mean"`` averages over the rows (PyTorch's
+    ``KLDivLoss(reduction="batchmean")``, which takes :math:`\log q` as input
+    and :math:`p` as target); ``"sum"`` adds the rows; ``"none"`` returns one
+    value per row. A 1-D input is a single distribution.
+
+    Examples
+    --------
+    >>> round(kl_divergence([0.5, 0.5], [0.9, 0.1]), 6)
+    0.510826
+    >>> kl_divergence([[1.0, 0.0], [0.5, 0.5]], [[0.5, 0.5], [0.5, 0.5]], reduction="none").round(6)
+    array([0.693147, 0.      ])
+    """
+    check_reduction(reduction)
+    pt, qt = _pair(p, q, "p", "q")
+    if pt.ndim == 0:
+        raise ValueError("p and q must be probability vectors (1-D) or rows of them (2-D); "
+                         "got single numbers.")
+    _check_distribution(pt, "p")
+    _check_distribution(qt, "q")
+    support = pt > 0
+    if np.any(support & (qt == 0)):
+        raise ValueError(
+            "q gives probability 0 to an outcome that p gives a positive probability, "
+            "so KL(p || q) is infinite. Keep q strictly positive, for example with a "
+            "softmax or by mixing in a little of the uniform distribution."
+        )
+    # Where p_k = 0 the ratio is replaced by 1, so its term is 0 (the 0 log 0 = 0 convention).
+    ratio = np.divide(pt, qt, out=np.ones_like(pt), where=support)
+    rows = (pt * np.log(ratio)).sum(axis=-1)
+    if reduction == "none":
+        return rows
+    return reduce(np.atleast_1d(rows), reduction)
+
+
+def brier_score(y_true, probs, reduction: str = "mean"):
+    r"""Brier score :math:`(p - y)^2` of binary labels, scikit-learn's ``brier_score_loss``.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Labels 0 or 1.
+    probs : array_like
+        Predicted probabilities of class 1, same shape.
+    reduction : {"mean", "sum", "none"}
+
+    Examples
+    --------
+    >>> round(brier_score([1.0, 0.0], [0.9, 0.4]), 4)   # (0.01 + 0.16) / 2
+    0.085
+    """
+    check_reduction(reduction)
+    yt, p = _pair(y_true, probs, "y_true", "probs")
+    check_probabilities(p, "probs")
+    _binary_labels(yt, "the Brier score")
+    d = p - yt
+    return reduce(d * d, reduction)
