@@ -118,7 +118,7 @@ def test_autograder_zip_holds_every_test_and_the_course_package(built, name):
         members = set(zf.namelist())
         config = json.loads(zf.read("otter_config.json"))
         environment = zf.read("environment.yml").decode()
-    assert {"run_autograder", "setup.sh", "files/lossbook/grading.py",
+    assert {"run_autograder", "setup.sh", "files/lossbook/grading/checks.py", "files/lossbook/grading/sandbox.py",
             "files/lossbook/__init__.py"} <= members
     assert config["assignment_name"] == name
     assert "python=3.11" in environment

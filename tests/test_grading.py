@@ -173,7 +173,7 @@ def test_input_changed_in_place_fails_and_the_test_input_is_untouched():
 
 
 def test_a_loop_that_never_ends_is_stopped_once(monkeypatch):
-    monkeypatch.setattr(grading, "CALL_TIME_LIMIT", 0.2)
+    monkeypatch.setattr(grading.checks, "CALL_TIME_LIMIT", 0.2)
 
     def mse(y_true, y_pred, reduction="mean"):
         while True:
@@ -189,7 +189,7 @@ def test_a_loop_that_never_ends_is_stopped_once(monkeypatch):
 
 
 def test_a_loop_that_swallows_exceptions_is_still_stopped(monkeypatch):
-    monkeypatch.setattr(grading, "CALL_TIME_LIMIT", 0.2)
+    monkeypatch.setattr(grading.checks, "CALL_TIME_LIMIT", 0.2)
 
     def stubborn():
         while True:

@@ -84,7 +84,16 @@ _MAX_SHOWN = 12  # arrays with more values are described by their shape
 
 
 class Feedback(AssertionError):
-    """A check failed. The message says what is wrong and the likely mistake."""
+    """A check failed. The message says what is wrong and the likely mistake.
+
+    ``mistake`` names the mistake for the instructor's report: the key of the
+    ``mistakes`` mapping that matched, or a short description of the failure
+    ("not defined", "raised ValueError", "wrong value").
+    """
+
+    def __init__(self, message: str = "", mistake: str | None = None):
+        super().__init__(message)
+        self.mistake = mistake
 
 
 class _TimeUp(BaseException):
@@ -170,10 +179,11 @@ def _require_defined(value, name: str, kind: str):
     if value is _MISSING:
         raise Feedback(
             f"{name} is not defined yet. Run the cell where you define it (and the cells "
-            f"above it), then run this check again. Keep the name {name} exactly as given."
-        )
+            f"above it), then run this check again. Keep the name {name} exactly as given.",
+            mistake="not defined")
     if value is Ellipsis:
-        raise Feedback(f"{name} is still `...`: replace the `...` with your {kind}.")
+        raise Feedback(f"{name} is still `...`: replace the `...` with your {kind}.",
+                       mistake="still a stub")
 
 
 def _require_function(env: Mapping, name: str):
@@ -182,19 +192,24 @@ def _require_function(env: Mapping, name: str):
     if not callable(func):
         raise Feedback(
             f"{name} should be a function, but it is a {_type_name(func)} ({_fmt(func)}). "
-            f"Did a later cell assign to the name {name}? Run the cell with `def {name}(...)` again."
-        )
+            f"Did a later cell assign to the name {name}? Run the cell with `def {name}(...)` again.",
+            mistake="not a function")
     reference = _reference_name(func)
     if reference:
         raise Feedback(
             f"{name} is the course package's own {reference}, imported rather than written. "
-            "Write your own implementation in the answer cell: that is the exercise."
-        )
+            "Write your own implementation in the answer cell: that is the exercise.",
+            mistake="used the course's implementation")
     return func
 
 
 def _reference_name(func) -> str:
     """'lossbook.mse' when ``func`` is one of the course package's public functions."""
+    module = getattr(func, "module", None)
+    if hasattr(func, "invoke") and isinstance(module, str):  # a learner's function, remote
+        if module == "lossbook" or module.startswith("lossbook."):
+            return f"lossbook.{func.__name__}"
+        return ""
     import lossbook
 
     for public in getattr(lossbook, "__all__", []):
@@ -255,18 +270,49 @@ _ERROR_HINTS = {
 }
 
 
-def _bind_or_explain(func, name: str, args: Sequence, kwargs: Mapping) -> None:
+class _Raised:
+    """The outcome of a call that raised the error a check asked for."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _local_invoke(func, args: Sequence, kwargs: Mapping) -> dict:
+    """Call ``func`` in this process; the outcome as :meth:`RemoteFunction.invoke` gives it."""
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
-        return
+        sig = None
+    if sig is not None:
+        try:
+            sig.bind(*args, **kwargs)
+        except TypeError:
+            return {"kind": "bind_error", "signature": str(sig)}
     try:
-        sig.bind(*args, **kwargs)
-    except TypeError:
-        raise Feedback(
-            f"{name}{sig} cannot be called as {_describe_call(name, args, kwargs)}. "
-            "Keep the parameters of the stub (names, order and defaults)."
-        ) from None
+        hung = func in _HUNG
+    except TypeError:  # not weak-referenceable: never recorded
+        hung = False
+    if hung:
+        return {"kind": "hung"}
+    passed_args = [_snapshot(a) for a in args]
+    passed_kwargs = {k: _snapshot(v) for k, v in kwargs.items()}
+    printed = io.StringIO()
+    try:
+        with redirect_stdout(printed), _time_limit(CALL_TIME_LIMIT):
+            result = func(*passed_args, **passed_kwargs)
+    except _TimeUp:
+        try:
+            _HUNG.add(func)
+        except TypeError:
+            pass
+        return {"kind": "timeout"}
+    except (Exception, SystemExit) as exc:
+        return {"kind": "raised", "error": {
+            "type": _type_name(exc), "mro": [c.__name__ for c in type(exc).__mro__],
+            "message": str(exc).strip(), "where": _where(exc)}}
+    mutated = [i for i, (before, after) in enumerate(zip(args, passed_args))
+               if not _same(before, after)]
+    return {"kind": "ok", "value": result, "printed": printed.getvalue(), "mutated": mutated}
 
 
 def _snapshot(value):
@@ -285,63 +331,57 @@ def _same(a, b) -> bool:
         return True
 
 
-_RAISED = object()
-
-
 def _call(func, name: str, args: Sequence, kwargs: Mapping, expect_error=None):
     """Call the learner's function safely; return ``(result, printed_text, call_text)``.
 
-    With ``expect_error``, an exception of that type is the wanted outcome: the
-    result is then ``_RAISED``.
+    ``func`` runs in this process, or in the grading sandbox when it is a
+    remote function (it has ``invoke``). With ``expect_error``, an exception of
+    that type is the wanted outcome: the result is then a :class:`_Raised`.
     """
     call_text = _describe_call(name, args, kwargs)
-    _bind_or_explain(func, name, args, kwargs)
-    try:
-        hung = func in _HUNG
-    except TypeError:  # not weak-referenceable: never recorded
-        hung = False
-    if hung:
+    invoke = getattr(func, "invoke", None)
+    outcome = invoke(args, kwargs) if callable(invoke) and hasattr(func, "session") else \
+        _local_invoke(func, args, kwargs)
+    kind = outcome["kind"]
+    if kind == "bind_error":
+        raise Feedback(
+            f"{name}{outcome['signature']} cannot be called as {call_text}. "
+            "Keep the parameters of the stub (names, order and defaults).",
+            mistake="wrong parameters")
+    limit = outcome.get("seconds") or CALL_TIME_LIMIT
+    if kind == "hung":
         raise Feedback(
             f"{call_text} was not run: {name} already ran out of time on an earlier input "
-            f"(limit {CALL_TIME_LIMIT:g} s). Is there a loop that never ends?"
-        )
-    passed_args = [_snapshot(a) for a in args]
-    passed_kwargs = {k: _snapshot(v) for k, v in kwargs.items()}
-    printed = io.StringIO()
-    try:
-        with redirect_stdout(printed), _time_limit(CALL_TIME_LIMIT):
-            result = func(*passed_args, **passed_kwargs)
-    except _TimeUp:
-        try:
-            _HUNG.add(func)
-        except TypeError:
-            pass
+            f"(limit {limit:g} s). Is there a loop that never ends?",
+            mistake="ran out of time")
+    if kind == "timeout":
         raise Feedback(
-            f"{call_text} did not return within {CALL_TIME_LIMIT:g} seconds, so it was stopped. "
-            "Is there a loop that never ends? (A vectorised NumPy expression needs no loop.)"
-        ) from None
-    except (Exception, SystemExit) as exc:
-        if expect_error is not None and isinstance(exc, expect_error):
-            return _RAISED, printed.getvalue(), call_text
-        kind = _type_name(exc)
-        message = str(exc).strip() or "(no message)"
+            f"{call_text} did not return within {limit:g} seconds, so it was stopped. "
+            "Is there a loop that never ends? (A vectorised NumPy expression needs no loop.)",
+            mistake="ran out of time")
+    if kind == "crashed":
+        raise Feedback(f"{call_text} stopped your code: {outcome.get('note', '')}.",
+                       mistake="crashed")
+    if kind == "missing":
+        raise Feedback(f"{name} is no longer defined.", mistake="not defined")
+    if kind == "raised":
+        error = outcome["error"]
+        exc_kind, message = error["type"], error["message"] or "(no message)"
+        if expect_error is not None and expect_error.__name__ in error["mro"]:
+            return _Raised(error["message"]), "", call_text
         if expect_error is not None:
             raise Feedback(
-                f"{call_text} raised {kind} ({message[:120]}), but it should raise "
-                f"{expect_error.__name__}."
-            ) from None
-        hint = _ERROR_HINTS.get(kind, "")
+                f"{call_text} raised {exc_kind} ({message[:120]}), but it should raise "
+                f"{expect_error.__name__}.", mistake=f"raised {exc_kind}")
+        hint = _ERROR_HINTS.get(exc_kind, "")
+        raise Feedback(f"{call_text} raised {exc_kind}: {message}{error['where']}.{hint}",
+                       mistake=f"raised {exc_kind}")
+    for i in outcome["mutated"]:
         raise Feedback(
-            f"{call_text} raised {kind}: {message}{_where(exc)}.{hint}"
-        ) from None
-    for i, (before, after) in enumerate(zip(args, passed_args)):
-        if not _same(before, after):
-            raise Feedback(
-                f"{call_text} changed its argument number {i + 1} in place (for example with "
-                "`-=` or by assigning into it). A loss must not modify its inputs: compute a new "
-                "array instead (r = y_pred - y_true)."
-            )
-    return result, printed.getvalue(), call_text
+            f"{call_text} changed its argument number {i + 1} in place (for example with "
+            "`-=` or by assigning into it). A loss must not modify its inputs: compute a new "
+            "array instead (r = y_pred - y_true).", mistake="changed its input")
+    return outcome["value"], outcome["printed"], call_text
 
 
 # --------------------------------------------------------------------------
@@ -456,14 +496,20 @@ def _mistake_items(mistakes):
 
 def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
     """Return ``(diagnosis, ok)`` for a numeric ``got_value`` against ``expected``."""
+    diagnosis, ok, _ = _diagnose_named(got_value, expected, mistakes, rtol, atol)
+    return diagnosis, ok
+
+
+def _diagnose_named(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool, str | None]:
+    """``(diagnosis, ok, the key of the mistake that matched or None)``."""
     got_n = _to_array(got_value)
     if got_n is None:
-        return (f"It is a {_type_name(got_value)}, not a number or an array of numbers."), False
+        return (f"It is a {_type_name(got_value)}, not a number or an array of numbers."), False, None
     exp_n = _to_array(expected)
     if exp_n is None:
         raise TypeError(f"expected must be a number or an array of numbers; got {expected!r}")
     if _matches(got_n, exp_n, rtol, atol):
-        return "", True
+        return "", True, None
     got, got_none = got_n
     exp, exp_none = exp_n
     for message, wrong in _mistake_items(mistakes):
@@ -472,9 +518,9 @@ def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
             continue  # not a distinguishable mistake on this input
         if _matches(got_n, wrong_n, rtol, atol):
             ratio = "" if exp_none.any() else _ratio_text(got, exp, rtol, atol)
-            return (ratio + " " + message).strip(), False
+            return (ratio + " " + message).strip(), False, message
     if got.shape != exp.shape:
-        return _shape_text(got, exp, rtol, atol), False
+        return _shape_text(got, exp, rtol, atol), False, None
     differ = np.flatnonzero(got_none != exp_none)
     if differ.size:
         i = int(differ[0])
@@ -484,8 +530,8 @@ def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
 
         if got_none[i]:
             return (f"Entry {i} is None, but the right value there is "
-                    f"{entry(expected, exp)}."), False
-        return f"Entry {i} is {entry(got_value, got)}, but the right value there is None.", False
+                    f"{entry(expected, exp)}."), False, None
+        return f"Entry {i} is {entry(got_value, got)}, but the right value there is None.", False, None
     finite = np.isfinite(exp) & ~exp_none
     if np.any(~np.isfinite(got) & finite):
         bad = "nan" if np.any(np.isnan(got) & finite) else "inf"
@@ -493,10 +539,10 @@ def _diagnose(got_value, expected, mistakes, rtol, atol) -> tuple[str, bool]:
             f"It contains {bad} where the right answer has ordinary numbers. That usually comes "
             "from an overflow (np.exp(1000) is inf, and inf / inf is nan), from the log of 0 "
             "or of a negative number, or from 0 / 0."
-        ), False
+        ), False, None
     if exp_none.any():
-        return "", False
-    return _ratio_text(got, exp, rtol, atol), False
+        return "", False, None
+    return _ratio_text(got, exp, rtol, atol), False, None
 
 
 # --------------------------------------------------------------------------
@@ -560,19 +606,20 @@ Subtract the largest logit before np.exp.
         if printed.strip():
             shown = printed.strip().splitlines()[0][:80]
             raise Feedback(f"{call_text} returned None. It printed {shown!r} instead: use "
-                           "`return`, not `print`, to give the result back.")
+                           "`return`, not `print`, to give the result back.",
+                           mistake="printed instead of returning")
         raise Feedback(f"{call_text} returned None. Replace the `...` of the stub with your "
-                       "code, and `return` the result.")
+                       "code, and `return` the result.", mistake="returned None")
     if unusable:
         raise Feedback(f"{call_text} returned {unusable}. Return the result as a number (or, "
-                       "where the question says so, an array of numbers).")
-    diagnosis, ok = _diagnose(result, expected, mistakes, rtol, atol)
+                       "where the question says so, an array of numbers).",
+                       mistake="not a number")
+    diagnosis, ok, named = _diagnose_named(result, expected, mistakes, rtol, atol)
     if ok:
         return result
     raise Feedback(
         f"{call_text} returned {_fmt(result)}, but the right value is {_fmt(expected)}. "
-        f"{diagnosis}".strip()
-    )
+        f"{diagnosis}".strip(), mistake=named or "wrong value")
 
 
 def check_raises(env: Mapping, name: str, args: Sequence = (), kwargs: Mapping | None = None, *,
@@ -590,19 +637,24 @@ def check_raises(env: Mapping, name: str, args: Sequence = (), kwargs: Mapping |
     mse([1.0], [2.0], reduction='avg') returned 0.0 instead of raising ValueError. \
 An unknown reduction must not silently mean 'mean'.
     """
+    _raises(env, name, args, kwargs, error, why)
+
+
+def _raises(env, name, args, kwargs, error, why) -> _Raised:
+    """:func:`check_raises`, returning what was raised."""
     kwargs = dict(kwargs or {})
     func = _require_function(env, name)
     try:
         result, _, call_text = _call(func, name, args, kwargs, expect_error=error)
     except Feedback as fb:
         if "but it should raise" in str(fb) and why:
-            raise Feedback(f"{fb} {why}") from None
+            raise Feedback(f"{fb} {why}", mistake=fb.mistake) from None
         raise
-    if result is _RAISED:
-        return
+    if isinstance(result, _Raised):
+        return result
     raise Feedback(
-        f"{call_text} returned {_fmt(result)} instead of raising {error.__name__}. {why}".strip()
-    )
+        f"{call_text} returned {_fmt(result)} instead of raising {error.__name__}. {why}".strip(),
+        mistake=f"did not raise {error.__name__}")
 
 
 def check_number(env: Mapping, name: str, expected, *, mistakes: Mapping[str, Any] | None = None,
@@ -625,18 +677,21 @@ def check_number(env: Mapping, name: str, expected, *, mistakes: Mapping[str, An
     value = _lookup(env, name)
     _require_defined(value, name, "answer")
     if callable(value):
-        raise Feedback(f"{name} should be a number, but it is a function.")
+        raise Feedback(f"{name} should be a number, but it is a function.",
+                       mistake="not a number")
     unusable = _not_numeric(value)
     if value is None:
         raise Feedback(f"{name} is None: assign the number itself (print(...) shows a value "
-                       "but gives back None).")
+                       "but gives back None).", mistake="None")
     if unusable:
-        raise Feedback(f"{name} is {unusable}: assign the number itself, without quotes.")
-    diagnosis, ok = _diagnose(value, expected, mistakes, rtol, atol)
+        raise Feedback(f"{name} is {unusable}: assign the number itself, without quotes.",
+                       mistake="not a number")
+    diagnosis, ok, named = _diagnose_named(value, expected, mistakes, rtol, atol)
     if ok:
         return
     right = f" The right value is {_fmt(expected)}." if reveal else ""
-    raise Feedback(f"{name} is {_fmt(value)}, which is not right.{right} {diagnosis}".strip())
+    raise Feedback(f"{name} is {_fmt(value)}, which is not right.{right} {diagnosis}".strip(),
+                   mistake=named or "wrong value")
 
 
 def _normalise_choice(value) -> str | None:
@@ -669,13 +724,14 @@ def check_choice(env: Mapping, name: str, correct: str, *, options: str = "abcd"
     if choice is None:
         raise Feedback(
             f"{name} is {_fmt(value)}, but the answer is one letter in quotes: {letters}, "
-            f"for example {name} = {options[0]!r}."
-        )
+            f"for example {name} = {options[0]!r}.", mistake="not a letter")
     if choice not in options or len(choice) != 1:
-        raise Feedback(f"{name} is {value!r}, but the options are {letters}.")
+        raise Feedback(f"{name} is {value!r}, but the options are {letters}.",
+                       mistake="not an option")
     if choice != correct:
         why = (feedback or {}).get(choice, "Reread the options and the text above the question.")
-        raise Feedback(f"{name} is {choice!r}, which is not the best answer. {why}")
+        raise Feedback(f"{name} is {choice!r}, which is not the best answer. {why}",
+                       mistake=(feedback or {}).get(choice) or f"chose {choice!r}")
 
 
 # --------------------------------------------------------------------------
@@ -783,23 +839,9 @@ def check_raises_saying(env: Mapping, name: str, args: Sequence = (),
     hinge([0, 1], [0.5, 2.0]) raised ValueError('bad labels'), a message that does not say \
 how to fix the input. Say how to convert them: y_true = 2 * y_true - 1.
     """
-    import functools
-
-    check_raises(env, name, args, kwargs, error=error, why=why)
+    raised = _raises(env, name, args, kwargs, error, why)
     kwargs = dict(kwargs or {})
-    func = _require_function(env, name)
-    raised: list = []
-
-    @functools.wraps(func)
-    def recording(*a, **k):
-        try:
-            return func(*a, **k)
-        except error as exc:
-            raised.append(exc)
-            raise
-
-    _call(recording, name, args, kwargs, expect_error=error)
-    message = str(raised[-1]) if raised else ""
+    message = raised.message if isinstance(raised, _Raised) else ""
     squeezed = "".join(message.lower().split())
     if any("".join(s.lower().split()) in squeezed for s in says):
         return
@@ -807,5 +849,4 @@ how to fix the input. Say how to convert them: y_true = 2 * y_true - 1.
     how = why or "It should mention " + " or ".join(repr(s) for s in says) + "."
     raise Feedback(
         f"{_describe_call(name, args, kwargs)} raised {error.__name__}({message!r}), a message "
-        f"that does not say how to fix the input. {how}"
-    )
+        f"that does not say how to fix the input. {how}", mistake="unhelpful error message")

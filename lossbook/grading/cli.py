@@ -10,66 +10,40 @@ Each notebook is matched to its exercise by its file name, wherever it lies:
 names no exercise is matched by the exercise recorded in its metadata.) A
 folder stands for every notebook under it.
 
-Each notebook is graded by otter-grader with the exercise's hidden tests, in
-its own process, under a time limit (``--timeout``, 60 seconds by default). A
-cell that runs longer than a third of the limit is interrupted and grading
-goes on with the next cell, so a loop that never ends costs the learner that
-question, not the whole notebook. The learner's notebook is never modified: a
-copy is graded.
+The learner's code runs in a sandbox, a separate process that never sees the
+hidden tests, the solutions or the checks; the tests run in the grader and
+call the learner's functions through a narrow channel that carries plain data
+only (see :mod:`lossbook.grading.harness`; the first line printed says which
+protections are active on this machine). Each cell runs on its own: a cell or
+a function that crashes, exits or runs out of time costs its questions, not
+the notebook. The learner's notebook is only read, never modified.
 
 The scores go to a CSV file (``--out``, default ``scores.csv``) with the
 columns ``notebook,question,score,possible,note``, one row per question, and a
 summary table is printed. The note says why points were lost (the first
-failing check's feedback) or why a notebook could not be graded (it timed out,
-crashed or is not a notebook), in which case its rows score 0. The exit status
-is 0 when grading completed, whatever the scores, and 2 for a usage error (no
-notebook given, a file that does not exist, a notebook that matches no
-exercise).
+failing check's feedback) or why a notebook could not be graded (it is not a
+notebook, it matches no exercise, it ran out of time), in which case its rows
+score 0. Every score lies between 0 and the question's points. The exit
+status is 0 when grading completed, whatever the scores, and 2 for a usage
+error (no notebook given, a file that does not exist).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from . import exercises
+from .harness import Exercise, Graded, Limits, grade_matched, load_exercise, protections
 
-DEFAULT_TIMEOUT = 60.0
 CSV_COLUMNS = ["notebook", "question", "score", "possible", "note"]
-
-
-@dataclass
-class Graded:
-    """The grades of one notebook."""
-
-    notebook: str  # the path as given (or found in a folder)
-    exercise: str
-    scores: dict[str, float] = field(default_factory=dict)  # question -> points earned
-    possible: dict[str, float] = field(default_factory=dict)  # question -> points possible
-    notes: dict[str, str] = field(default_factory=dict)  # question -> why points were lost
-    note: str = ""  # about the notebook as a whole
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> float:
-        return float(sum(self.scores.values()))
-
-    @property
-    def total_possible(self) -> float:
-        return float(sum(self.possible.values()))
+DEFAULT_TIMEOUT = Limits.notebook_seconds
 
 
 class UsageError(Exception):
@@ -87,13 +61,16 @@ def _normalised(text: str) -> str:
 
 def match_exercise(path: Path, names: list[str]) -> str | None:
     """The exercise ``path`` belongs to, from its file name (or its metadata)."""
+    import json
+
     stem = _normalised(path.stem)
     found = [n for n in names if _normalised(n) in stem]
     if found:
         return max(found, key=len)
     try:
-        nb = nbformat.read(path, as_version=4)
-        named = nb.metadata.get("otter", {}).get("assignment_name")
+        if path.stat().st_size > 20 * 2**20:
+            return None
+        named = json.loads(path.read_bytes())["metadata"]["otter"]["assignment_name"]
     except Exception:
         return None
     return named if named in names else None
@@ -119,59 +96,47 @@ def collect(paths: list[str]) -> list[Path]:
     return found
 
 
-# --------------------------------------------------------------------------
-# Grading one notebook in its own process
-# --------------------------------------------------------------------------
+def build_exercises(names, workdir: Path) -> dict[str, Exercise]:
+    """Each exercise's tests, parsed once, from its solution (through otter assign)."""
+    built = {}
+    for name in sorted(set(names)):
+        assigned = exercises.assign(name, Path(workdir) / name)
+        built[name] = load_exercise(name, assigned.tests())
+    return built
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)  # the worker and its kernel
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+def grade_notebooks(paths, *, workers: int | None = None, limits: Limits | None = None,
+                    shown=None, hidden=(), log=None) -> list[Graded]:
+    """Grade ``paths`` (notebooks of any exercise): one :class:`Graded` per path, in order.
 
-
-def grade_one(notebook: Path, exercise: str, zip_path: Path, points: dict[str, float],
-              timeout: float = DEFAULT_TIMEOUT, shown: str | None = None) -> Graded:
-    """Grade ``notebook`` against ``zip_path`` in a separate process under ``timeout``."""
-    graded = Graded(shown or str(notebook), exercise,
-                    scores={q: 0.0 for q in points}, possible=dict(points))
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="lossbook-grade-") as tmp:
-        out = Path(tmp) / "result.json"
-        cmd = [sys.executable, "-m", "lossbook._gradeworker", str(Path(notebook).resolve()),
-               exercise, str(Path(zip_path).resolve()), str(out), str(max(1.0, timeout / 3))]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True, cwd=tmp)
-        try:
-            _, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            graded.note = (f"timed out: grading took longer than {timeout:g} s (is there a loop "
-                           "that never ends?); every question scores 0")
-            graded.seconds = time.monotonic() - start
-            return graded
-        graded.seconds = time.monotonic() - start
-        if not out.is_file():
-            last = [line for line in (stderr or "").strip().splitlines()
-                    if "Kernel is running over TCP" not in line][-3:]
-            graded.note = ("grading crashed; every question scores 0: "
-                           + (" | ".join(last) or f"exit status {proc.returncode}"))
-            return graded
-        result = json.loads(out.read_text())
-    if result.get("error"):
-        graded.note = result["error"] + "; every question scores 0"
-        return graded
-    graded.note = result.get("note", "")
-    for question, row in result["questions"].items():
-        if question in graded.possible:
-            graded.scores[question] = float(row["score"])
-            graded.notes[question] = row.get("note", "")
-    return graded
+    A file that matches no exercise gets a result with a note and no questions.
+    ``workers`` notebooks are graded at once (default: one per core).
+    """
+    paths = [Path(p) for p in paths]
+    shown = list(shown) if shown is not None else [str(p) for p in paths]
+    names = exercises.exercise_names()
+    matched = [match_exercise(p, names) for p in paths]
+    results: list[Graded | None] = [None] * len(paths)
+    for i, name in enumerate(matched):
+        if name is None:
+            results[i] = Graded(shown[i], "", note=(
+                "matches no exercise: its file name must contain the exercise's name, one of "
+                + ", ".join(names)))
+    todo = [i for i, name in enumerate(matched) if name is not None]
+    limits = limits or Limits()
+    if log:
+        log(protections(limits))
+    with tempfile.TemporaryDirectory(prefix="lossbook-autograders-") as tmp:
+        built = build_exercises({matched[i] for i in todo}, Path(tmp))
+        if log:
+            log(f"Grading {len(paths)} notebook(s)...")
+        graded = grade_matched([paths[i] for i in todo], exercises=built,
+                               matched=[matched[i] for i in todo], workers=workers,
+                               limits=limits, hidden=[tmp, *hidden],
+                               shown=[shown[i] for i in todo])
+    for i, g in zip(todo, graded):
+        results[i] = g
+    return results
 
 
 # --------------------------------------------------------------------------
@@ -185,7 +150,10 @@ def _question_order(name: str):
 
 
 def write_csv(results: list[Graded], out: Path) -> None:
-    with open(out, "w", newline="", encoding="utf-8") as f:
+    """Write the scores (a new file replaces ``out`` at once, never a half-written one)."""
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or ".")
+    with open(fd, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
         for g in results:
@@ -196,6 +164,10 @@ def write_csv(results: list[Graded], out: Path) -> None:
                 note = "; ".join(n for n in (g.note if lost else "", g.notes.get(q, "")) if n)
                 writer.writerow([g.notebook, q, f"{g.scores.get(q, 0.0):g}",
                                  f"{g.possible[q]:g}", note])
+            if not g.possible:  # not graded at all: one row says why
+                writer.writerow([g.notebook, "", "0", "0", g.note])
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out)
 
 
 def summary_table(results: list[Graded]) -> str:
@@ -219,6 +191,15 @@ def summary_table(results: list[Graded]) -> str:
 # --------------------------------------------------------------------------
 
 
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+        return value
+    return parse
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lossbook.grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -228,48 +209,49 @@ def main(argv=None) -> int:
                         help="time limit per notebook (default: %(default)g)")
     parser.add_argument("--out", type=Path, default=Path("scores.csv"), metavar="CSV",
                         help="where to write the scores (default: %(default)s)")
-    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
-                        help="notebooks graded at the same time (default: %(default)s)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="notebooks graded at the same time (default: %(default)s, the "
+                             "number of cores)")
+    parser.add_argument("--report", type=Path, metavar="HTML",
+                        help="also write the instructor's report page: what the class got wrong")
+    d = Limits()
+    limits = parser.add_argument_group("limits of each notebook's sandbox")
+    limits.add_argument("--memory", type=_positive(float), default=d.memory / 2**20,
+                        metavar="MiB", help="memory (default: %(default)g)")
+    limits.add_argument("--cpu", type=_positive(float), default=d.cpu, metavar="SECONDS",
+                        help="CPU time (default: %(default)g)")
+    limits.add_argument("--processes", type=_positive(int), default=d.processes, metavar="N",
+                        help="processes, as root (default: %(default)s)")
+    limits.add_argument("--file-size", type=_positive(float), default=d.file_size / 2**20,
+                        metavar="MiB", help="size of a file written (default: %(default)g)")
+    limits.add_argument("--cell-timeout", type=_positive(float), default=d.cell_seconds,
+                        metavar="SECONDS", help="time limit per cell (default: %(default)g)")
+    limits.add_argument("--call-timeout", type=_positive(float), default=d.call_seconds,
+                        metavar="SECONDS",
+                        help="time limit per call of a learner's function (default: %(default)g)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error("--timeout must be a positive number of seconds")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    names = exercises.exercise_names()
     try:
         paths = collect(args.notebooks)
-        matched = []
-        for path in paths:
-            exercise = match_exercise(path, names)
-            if exercise is None:
-                raise UsageError(
-                    f"{path} matches no exercise: its file name must contain the exercise's "
-                    f"name, one of {', '.join(names)}")
-            matched.append((path, exercise))
     except UsageError as exc:
         parser.error(str(exc))
     if args.out.parent and not args.out.parent.exists():
         parser.error(f"the folder of --out {args.out} does not exist")
-
+    chosen = Limits(memory=int(args.memory * 2**20), cpu=args.cpu, processes=args.processes,
+                    file_size=int(args.file_size * 2**20), cell_seconds=args.cell_timeout,
+                    call_seconds=args.call_timeout, notebook_seconds=args.timeout)
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="lossbook-autograders-") as tmp:
-        autograders = {}
-        for exercise in sorted({e for _, e in matched}):
-            built = exercises.assign(exercise, Path(tmp) / exercise)
-            autograders[exercise] = (built.zip_path,
-                                     exercises.question_points(built.tests()))
-        print(f"Grading {len(matched)} notebook(s) with a time limit of {args.timeout:g} s "
-              f"each...", flush=True)
-
-        def run(item):
-            path, exercise = item
-            zip_path, points = autograders[exercise]
-            return grade_one(path, exercise, zip_path, points, args.timeout, shown=str(path))
-
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(run, matched))
-
+    results = grade_notebooks(paths, workers=args.jobs, limits=chosen,
+                              hidden=[args.out.resolve().parent],
+                              log=lambda text: print(text, flush=True))
     write_csv(results, args.out)
+    if args.report is not None:
+        from . import report
+
+        report.write_report(results, args.report)
     print()
     print(summary_table(results))
     print()

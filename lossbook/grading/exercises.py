@@ -45,7 +45,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 DIST = ROOT / "dist"
@@ -321,7 +321,25 @@ def assign(name: str, workdir: Path, *, verify: bool = False) -> Assigned:
     zips = sorted((out / "autograder").glob(f"{name}-autograder_*.zip"))
     if len(zips) != 1:
         raise RuntimeError(f"otter assign made {len(zips)} autograder zips for {name}")
+    trusted_runner(zips[0])
     return Assigned(name, student, autograder, zips[0])
+
+
+def trusted_runner(zip_path: Path) -> None:
+    """Make the zip's ``run_autograder`` grade with the course's trusted harness
+    (:mod:`lossbook.grading.gradescope`) instead of otter's runner, which would run
+    the tests inside the learner's own kernel."""
+    from .gradescope import RUN_AUTOGRADER
+
+    zip_path = Path(zip_path)
+    rewritten = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(zip_path) as old, zipfile.ZipFile(rewritten, "w",
+                                                           zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = RUN_AUTOGRADER.encode() if item.filename == "run_autograder" else \
+                old.read(item.filename)
+            new.writestr(item, data)
+    rewritten.replace(zip_path)
 
 
 def autograder_tests(zip_path: Path) -> dict[str, str]:
@@ -430,7 +448,7 @@ def grade_in_process(cells: list[str], tests: dict[str, str], *, cell_time_limit
     from otter.test_files import GradingResults
     from otter.test_files.exception_test import ExceptionTestFile
 
-    from .grading import _time_limit, _TimeUp
+    from .checks import _time_limit, _TimeUp
 
     env: dict = {"__name__": "__main__"}
     for source in cells:

@@ -1,0 +1,1 @@
+"""Submissions for the grader's tests: solved, blank and sabotaging notebooks."""
