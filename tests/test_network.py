@@ -130,6 +130,15 @@ def test_scikit_learn_mlp_losses_are_the_chapters_up_to_its_half():
     reg = MLPRegressor(hidden_layer_sizes=(3,), max_iter=5).fit(X, X[:, 0])
     assert clf.out_activation_ == "softmax" and reg.out_activation_ == "identity"
     assert MLPClassifier().activation == "relu" and MLPRegressor().loss == "squared_error"
+    for estimator in (MLPClassifier(), MLPRegressor()):  # the defaults the chapter states
+        p = estimator.get_params()
+        assert (p["alpha"], p["solver"], p["validation_fraction"], p["n_iter_no_change"],
+                p["tol"]) == (1e-4, "adam", 0.1, 10, 1e-4)
+    stopped = MLPClassifier(hidden_layer_sizes=(3,), early_stopping=True, max_iter=30,
+                            random_state=0).fit(np.r_[X, X], np.arange(60) % 3)
+    # early stopping watches a score (accuracy), not the loss: fractions of 6 held-out samples
+    scores = np.array(stopped.validation_scores_)
+    np.testing.assert_allclose(scores * 6, np.round(scores * 6), atol=1e-12)
 
 
 def test_training_matches_a_plain_loop():
