@@ -6,7 +6,13 @@ diagnostics (:mod:`lossbook.diagnostics`), the book's plotting style
 Every notebook of the course imports its helpers from here.
 """
 
-from .diagnostics import early_stopping_epoch, learning_curve
+from .diagnostics import (
+    calibration_curve,
+    early_stopping_epoch,
+    expected_calibration_error,
+    fit_temperature,
+    learning_curve,
+)
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -48,9 +54,12 @@ __all__ = [
     "binary_cross_entropy_with_logits_grad",
     "binary_focal_loss",
     "brier_score",
+    "calibration_curve",
     "cross_entropy",
     "cross_entropy_grad",
     "early_stopping_epoch",
+    "expected_calibration_error",
+    "fit_temperature",
     "fit_ridge",
     "gamma_deviance",
     "gamma_deviance_grad",

@@ -1,4 +1,5 @@
-"""Tools for reading training curves: early stopping and learning curves."""
+"""Tools for reading training curves (early stopping, learning curves) and for checking
+predicted probabilities (calibration curves, expected calibration error, temperature scaling)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 
 from ._validation import as_float_array
 
-__all__ = ["early_stopping_epoch", "learning_curve", "LearningCurve"]
+__all__ = ["early_stopping_epoch", "learning_curve", "LearningCurve", "calibration_curve",
+           "expected_calibration_error", "fit_temperature"]
 
 
 def early_stopping_epoch(val_losses, patience: int, min_delta: float = 0.0):
@@ -242,3 +244,261 @@ def learning_curve(model, X_train, y_train, X_val, y_val, train_sizes=(0.1, 0.25
             train_loss[i, r] = loss(y_train[idx], np.asarray(predict(X_train[idx]), dtype=float))
             val_loss[i, r] = loss(y_val, np.asarray(predict(X_val), dtype=float))
     return LearningCurve(sizes, train_loss, val_loss)
+
+
+# --------------------------------------------------------------------------
+# Calibration of predicted probabilities (chapter 11)
+# --------------------------------------------------------------------------
+
+def _calibration_inputs(y_true, probs, n_bins):
+    """Validated binary labels, probabilities and bin count for the calibration functions."""
+    yt = as_float_array(y_true, "y_true")
+    p = as_float_array(probs, "probs")
+    if yt.ndim != 1 or p.ndim != 1:
+        raise ValueError(
+            f"y_true and probs must be 1-D, one label and one predicted probability of "
+            f"class 1 per sample; got shapes {yt.shape} and {p.shape}. For a batch of shape "
+            "(N, 1) pass y.ravel(); for (N, C) class probabilities take one class's column.")
+    if yt.shape != p.shape:
+        raise ValueError(f"y_true has {yt.size} labels but probs has {p.size} probabilities; "
+                         "pass one probability per label.")
+    if yt.size == 0:
+        raise ValueError("y_true and probs are empty; pass at least one sample.")
+    if not np.all((yt == 0.0) | (yt == 1.0)):
+        values = np.unique(yt[(yt != 0.0) & (yt != 1.0)])[:5]
+        raise ValueError(f"y_true must hold labels 0 or 1; found {values.tolist()}. "
+                         "If your labels are -1/+1, convert them with y = (y + 1) / 2.")
+    lo, hi = float(p.min()), float(p.max())
+    if lo < 0.0 or hi > 1.0:
+        raise ValueError(f"probs must be probabilities in [0, 1]; found values from {lo:.4g} "
+                         f"to {hi:.4g}. If these are logits, apply the sigmoid first.")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ValueError(f"n_bins must be a whole number >= 1; got {n_bins!r}.")
+    return yt, p, int(n_bins)
+
+
+def _calibration_bins(yt, p, n_bins):
+    """Per-bin (count, sum of labels, sum of probabilities) of the equal-width bins."""
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # searchsorted on the inner edges puts a probability equal to an edge in the
+    # bin below it (bins (a, b], the first [0, b]), as scikit-learn does.
+    ids = np.searchsorted(edges[1:-1], p)
+    count = np.bincount(ids, minlength=n_bins)
+    return count, np.bincount(ids, weights=yt, minlength=n_bins), np.bincount(
+        ids, weights=p, minlength=n_bins)
+
+
+def calibration_curve(y_true, probs, n_bins: int = 10):
+    """The points of a reliability diagram: observed frequency against mean predicted probability.
+
+    The interval [0, 1] is cut into ``n_bins`` bins of equal width; each
+    sample falls into the bin of its predicted probability (a probability on
+    an edge between two bins goes to the lower one; 0 to the first). For
+    every bin that holds at least one sample, ``prob_true`` is the fraction
+    of its samples with label 1 and ``prob_pred`` the mean of their predicted
+    probabilities; empty bins are left out. This is scikit-learn's
+    ``sklearn.calibration.calibration_curve(y_true, probs, n_bins=n_bins,
+    strategy="uniform")``, value for value.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N,)
+        Labels 0 or 1.
+    probs : array_like, shape (N,)
+        Predicted probabilities of label 1, in [0, 1].
+    n_bins : int >= 1
+        Number of equal-width bins.
+
+    Returns
+    -------
+    (prob_true, prob_pred) : tuple of ndarray, each of shape (number of non-empty bins,)
+        float64, in the order of the bins. A calibrated model has
+        ``prob_true`` close to ``prob_pred``.
+
+    Examples
+    --------
+    >>> prob_true, prob_pred = calibration_curve([0, 0, 1, 1, 1], [0.1, 0.3, 0.6, 0.8, 0.9], n_bins=2)
+    >>> prob_true.tolist(), prob_pred.round(4).tolist()
+    ([0.0, 1.0], [0.2, 0.7667])
+    >>> calibration_curve([0, 1], [0.5, 0.5], n_bins=2)[0]   # 0.5 is on an edge: the lower bin
+    array([0.5])
+    """
+    yt, p, n_bins = _calibration_inputs(y_true, probs, n_bins)
+    count, true_sum, prob_sum = _calibration_bins(yt, p, n_bins)
+    full = count > 0
+    return true_sum[full] / count[full], prob_sum[full] / count[full]
+
+
+def expected_calibration_error(y_true, probs, n_bins: int = 10) -> float:
+    r"""Expected calibration error (ECE) of binary predicted probabilities.
+
+    .. math::
+
+        \mathrm{ECE} = \sum_{b} \frac{n_b}{n}\,\bigl|\bar y_b - \bar p_b\bigr|
+
+    over the non-empty bins :math:`b` of :func:`calibration_curve` (the same
+    equal-width bins), where :math:`n_b` is the number of samples in bin
+    :math:`b`, :math:`n` the number of samples, :math:`\bar y_b` the fraction
+    of label 1 in the bin and :math:`\bar p_b` its mean predicted probability.
+    It is the gap between the reliability diagram and the diagonal, weighted
+    by how many samples each bin holds: 0 for a model whose probabilities
+    match the frequencies in every bin, at most 1.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (N,)
+        Labels 0 or 1.
+    probs : array_like, shape (N,)
+        Predicted probabilities of label 1, in [0, 1].
+    n_bins : int >= 1
+        Number of equal-width bins. The value depends on it: report it.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(expected_calibration_error([0, 0, 1, 1, 1], [0.1, 0.3, 0.6, 0.8, 0.9], n_bins=2), 4)
+    0.22
+
+    (bins of 2 and 3 samples: 2/5 * |0 - 0.2| + 3/5 * |1 - 0.7667| = 0.08 + 0.14.)
+    >>> expected_calibration_error([0, 1, 1, 0], [0.5, 0.5, 0.5, 0.5])
+    0.0
+    """
+    yt, p, n_bins = _calibration_inputs(y_true, probs, n_bins)
+    count, true_sum, prob_sum = _calibration_bins(yt, p, n_bins)
+    # n_b / n * |true_sum / n_b - prob_sum / n_b| = |true_sum - prob_sum| / n
+    return float(np.sum(np.abs(true_sum - prob_sum)) / yt.size)
+
+
+def _temperature_inputs(logits, labels):
+    """(N, C) logits and integer labels; 1-D binary logits become columns [0, z]."""
+    z = as_float_array(logits, "logits")
+    if z.ndim == 1:
+        y = as_float_array(labels, "labels")
+        if y.shape != z.shape:
+            raise ValueError(f"labels has shape {y.shape} but logits has shape {z.shape}; "
+                             "pass one label per logit.")
+        if not np.all((y == 0.0) | (y == 1.0)):
+            raise ValueError("with 1-D logits (the logit of class 1 of a binary model) labels "
+                             "must be 0 or 1; for C classes pass logits of shape (N, C) and "
+                             "labels 0..C-1.")
+        return np.column_stack([np.zeros_like(z), z]), y.astype(np.int64)
+    if z.ndim != 2 or z.shape[1] < 2:
+        raise ValueError(f"logits must have shape (N, C) with C >= 2 classes, or shape (N,) "
+                         f"for the logit of class 1 of a binary model; got shape {z.shape}.")
+    y = np.asarray(labels)
+    if y.shape != (z.shape[0],):
+        raise ValueError(f"labels must have shape ({z.shape[0]},), one class label per row of "
+                         f"logits; got shape {y.shape}.")
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError("labels must be whole-number class labels 0..C-1.")
+    elif y.dtype.kind not in "iub":
+        raise ValueError(f"labels must be integer class labels; got dtype {y.dtype}.")
+    y = y.astype(np.int64)
+    if y.size and (y.min() < 0 or y.max() >= z.shape[1]):
+        raise ValueError(f"labels run from {y.min()} to {y.max()} but logits has "
+                         f"{z.shape[1]} columns: labels must lie in 0..{z.shape[1] - 1}.")
+    return z, y
+
+
+def _slope_in_inverse_temperature(z, y, beta):
+    """d/d(beta) of the mean cross-entropy of beta * z, and its curvature (both per sample mean)."""
+    s = beta * z
+    s = s - s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    q = e / e.sum(axis=1, keepdims=True)
+    expected_z = np.sum(q * z, axis=1)
+    slope = np.mean(expected_z - z[np.arange(z.shape[0]), y])
+    curvature = np.mean(np.sum(q * z * z, axis=1) - expected_z**2)
+    return slope, curvature
+
+
+def fit_temperature(logits, labels) -> float:
+    r"""The temperature :math:`T > 0` that minimises the mean cross-entropy of ``logits / T``.
+
+    Temperature scaling (Guo et al., 2017) divides every logit of a trained
+    classifier by one number :math:`T` fitted on held-out (validation) data:
+    :math:`T > 1` softens overconfident probabilities, :math:`T < 1` sharpens
+    underconfident ones, and the predicted class never changes. The mean
+    cross-entropy of :math:`\beta z` is convex in :math:`\beta = 1/T` (its
+    second derivative is the mean variance of the logits under the predicted
+    probabilities), so it has a single minimum, which is found by bisection on
+    the sign of its slope, bracketed on a log scale, then polished by Newton
+    steps: no starting value or learning rate to choose.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C) or (N,)
+        Raw class scores of the samples. A 1-D array is the logit of class 1
+        of a binary model (probability ``sigmoid(logit)``), which is the same
+        as the two columns ``[0, logit]``.
+    labels : array_like, shape (N,)
+        Class labels ``0..C-1`` (0 or 1 for 1-D logits).
+
+    Returns
+    -------
+    float
+        The fitted temperature; divide the logits by it.
+
+    Raises
+    ------
+    ValueError
+        When no finite positive temperature minimises the loss: the logits are
+        no better than uniform guessing on these labels (the loss falls all
+        the way to ``T -> infinity``), or no sample has a wrong class scored
+        above its own (the loss falls all the way to ``T -> 0``).
+
+    Examples
+    --------
+    >>> logits = np.array([2.0, -1.0, 3.0, 0.5, -2.0, 1.0])
+    >>> labels = np.array([1, 0, 0, 1, 0, 1])
+    >>> T = fit_temperature(logits, labels)
+    >>> round(T, 4)
+    2.5624
+    >>> z2 = np.column_stack([np.zeros(6), logits])   # the same as two columns [0, z]
+    >>> bool(abs(fit_temperature(z2, labels) - T) < 1e-9)
+    True
+    """
+    z, y = _temperature_inputs(logits, labels)
+    if z.shape[0] == 0:
+        raise ValueError("logits are empty; pass at least one sample.")
+    # slope(beta) rises with beta (convexity); we want slope(beta) = 0.
+    slope0, _ = _slope_in_inverse_temperature(z, y, 0.0)
+    if slope0 >= 0:
+        raise ValueError(
+            "the logits are no better than uniform guessing on these labels: the mean "
+            "cross-entropy keeps falling as T grows, so no finite temperature minimises it. "
+            "Check that labels and logit columns match (and that the model was trained).")
+    rows = np.arange(z.shape[0])
+    others = z.copy()
+    others[rows, y] = -np.inf
+    if np.all(z[rows, y] >= others.max(axis=1)):
+        raise ValueError(
+            "the mean cross-entropy keeps falling as T goes to 0: the logits put every "
+            "sample in its right class (no sample has another class scored higher), so no "
+            "positive temperature minimises it. Fit the temperature on data the model makes "
+            "mistakes on (a larger validation set).")
+    lo, hi = 0.0, 1.0
+    while _slope_in_inverse_temperature(z, y, hi)[0] < 0:  # ends: a wrong sample makes it rise
+        lo, hi = hi, hi * 2.0
+    for _ in range(200):  # bisection on the sign of the slope
+        mid = 0.5 * (lo + hi)
+        if _slope_in_inverse_temperature(z, y, mid)[0] < 0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-15 * hi:
+            break
+    beta = 0.5 * (lo + hi)
+    for _ in range(3):  # Newton steps polish the last digits
+        slope, curvature = _slope_in_inverse_temperature(z, y, beta)
+        if curvature <= 0:
+            break
+        step = beta - slope / curvature
+        if not lo * 0.5 < step < hi * 2.0:
+            break
+        beta = step
+    return float(1.0 / beta)
