@@ -171,3 +171,66 @@ def test_keras_msle_and_poisson(keras):
     k = kvalue(keras.losses.Poisson(dtype="float64")(COUNTS, MEANS))
     expected = np.mean(MEANS - COUNTS * np.log(MEANS + 1e-7))
     close(k, expected, rtol=1e-6)  # float32 inside Keras
+
+
+# --------------------------------------------------------------------------
+# The rows of chapter 10's library table
+# --------------------------------------------------------------------------
+
+
+def test_sklearn_table_rows():
+    import inspect
+
+    from sklearn.linear_model import QuantileRegressor
+    from sklearn.utils.class_weight import compute_class_weight
+
+    assert inspect.signature(metrics.mean_pinball_loss).parameters["alpha"].default == 0.5
+    defaults = QuantileRegressor().get_params()
+    assert defaults["quantile"] == 0.5 and defaults["alpha"] == 1.0  # an L1 penalty by default
+    labels = np.array([0] * 18 + [1] * 2)
+    np.testing.assert_allclose(compute_class_weight("balanced", classes=np.array([0, 1]), y=labels),
+                               [20 / (2 * 18), 20 / (2 * 2)])
+
+
+def test_pytorch_table_rows(torch):
+    import inspect
+
+    names = [n.lower() for n in dir(torch.nn)]
+    for missing in ("pinball", "quantile", "squaredlog", "gamma", "focal"):
+        assert not any(missing in n for n in names), missing
+    assert inspect.signature(torch.nn.KLDivLoss).parameters["reduction"].default == "mean"
+    assert inspect.signature(torch.nn.PoissonNLLLoss).parameters["log_input"].default is True
+    z = rng.normal(size=20)
+    y = rng.poisson(2.0, size=20).astype(float)
+    got = torch.nn.PoissonNLLLoss()(T(torch, z), T(torch, y)).item()  # log_input=True: exp(z) - y z
+    close(got, np.mean(np.exp(z) - y * z), rtol=1e-12)
+
+
+def test_keras_table_rows(keras):
+    import inspect
+
+    names = [n.lower() for n in dir(keras.losses)]
+    for missing in ("pinball", "quantile", "gamma"):
+        assert not any(missing in n for n in names), missing
+    params = inspect.signature(keras.losses.BinaryFocalCrossentropy).parameters
+    assert (params["apply_class_balancing"].default, params["alpha"].default, params["gamma"].default) == (
+        False, 0.25, 2.0)
+    # alpha is ignored without class balancing
+    y, p = Y01[:20].reshape(4, 5), PROBS[:20].reshape(4, 5)
+    a = kvalue(keras.losses.BinaryFocalCrossentropy(alpha=0.9, dtype="float64")(y, p))
+    b = kvalue(keras.losses.BinaryFocalCrossentropy(alpha=0.1, dtype="float64")(y, p))
+    assert a == b
+    # MSLE raises values below 1e-7 to 1e-7: a negative prediction counts as (almost) 0
+    msle = keras.losses.MeanSquaredLogarithmicError(dtype="float64")
+    neg = kvalue(msle(np.array([[3.0]]), np.array([[-5.0]])))
+    assert neg == pytest.approx(math.log(4.0) ** 2, rel=1e-6)
+    # KLDivergence clips both arguments to [1e-7, 1]: a zero in q costs log(p / 1e-7), not infinity
+    k = kvalue(keras.losses.KLDivergence(dtype="float64")(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])))
+    assert k == pytest.approx(0.5 * math.log(0.5) + 0.5 * math.log(0.5 / 1e-7), rel=1e-5)
+    # sample_weight: the weighted sum divided by the batch size, not by the sum of the weights
+    yt, pt = Y01[:8], PROBS[:8]
+    w = np.array([1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 1.0, 5.0])
+    bce = keras.losses.BinaryCrossentropy(dtype="float64")
+    weighted = kvalue(bce(yt[:, None], pt[:, None], sample_weight=w))
+    per_sample = lossbook.binary_cross_entropy(yt, pt, reduction="none")
+    close(weighted, np.sum(w * per_sample) / 8, rtol=1e-6)  # float32 inside Keras
