@@ -1,6 +1,6 @@
 r"""A network with one hidden layer, trained in NumPy: forward pass, backpropagation, training.
 
-The capstone chapter (``chapters/09_neural_network.ipynb``) builds this
+The capstone chapter (``chapters/12_neural_network.ipynb``) builds this
 network step by step; this module is the same code, validated and reusable,
 for the chapter's figures and longer runs.
 

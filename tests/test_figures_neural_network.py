@@ -1,4 +1,4 @@
-"""Figures of chapter 9: the cached training runs, the curves the chapter describes, the explorer.
+"""Figures of chapter 12: the cached training runs, the curves the chapter describes, the explorer.
 
 The explorer's redraw time is measured by the benchmark (``python -m benchmarks``),
 not asserted here.

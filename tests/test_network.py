@@ -1,4 +1,4 @@
-"""The one-hidden-layer network of chapter 9 (lossbook.network).
+"""The one-hidden-layer network of chapter 12 (lossbook.network).
 
 Gradients are checked against central finite differences of losses written
 out here (not lossbook's), for every activation and pairing and several

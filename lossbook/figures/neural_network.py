@@ -1,4 +1,4 @@
-r"""Figures of chapter 9, *Training a small neural network* (``chapters/09_neural_network.ipynb``).
+r"""Figures of chapter 12, *Training a small neural network* (``chapters/12_neural_network.ipynb``).
 
 * :func:`draw_graph`: the computation graph of the one-hidden-layer network,
   the forward pass left to right and the gradients of backpropagation right

@@ -1,4 +1,4 @@
-"""Typical wrong answers to exercise 09_neural_network (solutions/09_neural_network.ipynb).
+"""Typical wrong answers to exercise 12_neural_network (solutions/12_neural_network.ipynb).
 
 Each mutation replaces the answer cell of one question with a typical wrong
 answer. tests/test_exercise_mutations.py grades the notebook with it (otter's
