@@ -40,7 +40,8 @@ import time
 from pathlib import Path
 
 from . import exercises
-from .harness import Exercise, Graded, Limits, grade_matched, load_exercise, protections
+from .harness import (Exercise, Graded, Limits, course_imports, grade_matched, load_exercise,
+                      protections)
 
 CSV_COLUMNS = ["notebook", "question", "score", "possible", "note"]
 DEFAULT_TIMEOUT = Limits.notebook_seconds
@@ -101,7 +102,8 @@ def build_exercises(names, workdir: Path) -> dict[str, Exercise]:
     built = {}
     for name in sorted(set(names)):
         assigned = exercises.assign(name, Path(workdir) / name)
-        built[name] = load_exercise(name, assigned.tests())
+        built[name] = load_exercise(name, assigned.tests(),
+                                    needs=course_imports(assigned.student))
     return built
 
 

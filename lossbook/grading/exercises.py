@@ -321,15 +321,19 @@ def assign(name: str, workdir: Path, *, verify: bool = False) -> Assigned:
     zips = sorted((out / "autograder").glob(f"{name}-autograder_*.zip"))
     if len(zips) != 1:
         raise RuntimeError(f"otter assign made {len(zips)} autograder zips for {name}")
-    trusted_runner(zips[0])
+    trusted_runner(zips[0], student)
     return Assigned(name, student, autograder, zips[0])
 
 
-def trusted_runner(zip_path: Path) -> None:
+def trusted_runner(zip_path: Path, student) -> None:
     """Make the zip's ``run_autograder`` grade with the course's trusted harness
     (:mod:`lossbook.grading.gradescope`) instead of otter's runner, which would run
-    the tests inside the learner's own kernel."""
+    the tests inside the learner's own kernel; ``sandbox.json`` says which modules
+    of the course package the learner's notebook imports."""
+    import json
+
     from .gradescope import RUN_AUTOGRADER
+    from .harness import course_imports
 
     zip_path = Path(zip_path)
     rewritten = zip_path.with_suffix(".tmp")
@@ -339,6 +343,7 @@ def trusted_runner(zip_path: Path) -> None:
             data = RUN_AUTOGRADER.encode() if item.filename == "run_autograder" else \
                 old.read(item.filename)
             new.writestr(item, data)
+        new.writestr("sandbox.json", json.dumps(course_imports(student)))
     rewritten.replace(zip_path)
 
 

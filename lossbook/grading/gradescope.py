@@ -45,7 +45,9 @@ def grade(root: Path) -> dict:
     name = config["assignment_name"]
     show_hidden = bool(config.get("show_hidden", False))
     tests = {p.stem: p.read_text() for p in sorted((source / "tests").glob("*.py"))}
-    exercise = load_exercise(name, tests)
+    sandbox = source / "sandbox.json"
+    needs = json.loads(sandbox.read_text()) if sandbox.is_file() else None
+    exercise = load_exercise(name, tests, needs=needs)
     notebooks = sorted((root / "submission").rglob("*.ipynb"))
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
     if not notebooks:

@@ -96,13 +96,6 @@ class Graded:
 # --------------------------------------------------------------------------
 
 _ASKED = re.compile(r"check_\w+\(\s*env\s*,\s*[\"'](\w+)[\"']")
-#: Modules of the course package that exercises legitimately import (the trainer).
-STUB_MODULES = ("_validation.py", "losses.py", "models.py")
-STUB_INIT = ('"""The course package as a sandbox sees it: the trainer only."""\n'
-             "from .models import (History, fit_ridge, mse_gd_path, polynomial_features,\n"
-             "                     train_gd)\n")
-
-
 @dataclass
 class Exercise:
     name: str
@@ -147,37 +140,88 @@ def _refusal(name: str) -> ast.stmt:
                      "own')\n").body[0]
 
 
-def stub_package(asked: list[str], package: Path = PACKAGE) -> dict[str, str]:
-    """The sandbox's course package: the trainer and what it needs, without the answers.
+def course_imports(notebook) -> dict:
+    """What a learner's notebook (as published) imports from the course package:
+    ``{"modules": [...], "names": {name: module}}`` (``lossbook.grading`` aside)."""
+    modules, names = set(), {}
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", ""))
+        modules |= set(re.findall(r"^\s*from\s+lossbook\.(\w+)\s+import", source, re.M))
+        modules |= set(re.findall(r"^\s*import\s+lossbook\.(\w+)", source, re.M))
+        for group in re.findall(r"^\s*from\s+lossbook\s+import\s+\(?([\w\s,]+)\)?", source, re.M):
+            for name in re.findall(r"\w+", group):
+                import lossbook
+
+                module = getattr(getattr(lossbook, name, None), "__module__", "") or ""
+                if module.startswith("lossbook."):
+                    names[name] = module.split(".")[1]
+    modules.discard("grading")
+    return {"modules": sorted(modules | set(names.values())), "names": names}
+
+
+def _relative_imports(tree) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {a.name for a in node.names}
+    return found
+
+
+def stub_package(asked: list[str], needs: dict, package: Path = PACKAGE) -> dict[str, str]:
+    """The sandbox's course package: the modules the notebook imports, without the answers.
 
     A function the exercise asks for (``huber``, or a private ``_huber``) is
-    removed; where the trainer needs it (``train_gd(loss="huber")``), it is
-    kept under a private name only the trainer's module uses.
+    removed; where another module needs it (``train_gd(loss="huber")``), it is
+    kept under a private name only the package's modules use. Data files that
+    a module names (``digits.json``) come along.
     """
-    trees = {m: ast.parse((package / m).read_text()) for m in STUB_MODULES}
+    todo, trees = list(needs.get("modules", [])), {}
+    while todo:
+        module = todo.pop()
+        path = package / f"{module}.py"
+        if module in trees or module == "grading" or not path.is_file():
+            continue
+        trees[module] = ast.parse(path.read_text())
+        todo += sorted(_relative_imports(trees[module]))
     asked_names = {n for a in asked for n in (a, "_" + a)}
-    used = {node.id for node in ast.walk(trees["models.py"]) if isinstance(node, ast.Name)}
-    used |= {alias.name for node in ast.walk(trees["models.py"])
-             if isinstance(node, ast.ImportFrom) for alias in node.names}
+    used = set()
+    for tree in trees.values():
+        used |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        used |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 for alias in node.names}
     renamed = {n: f"_trainer{n if n.startswith('_') else '_' + n}" for n in asked_names & used}
-    files = {"lossbook/__init__.py": STUB_INIT}
+    init = ['"""The course package as a sandbox sees it: what the exercise imports."""']
+    init += [f"from .{m} import {n}" for n, m in sorted(needs.get("names", {}).items())
+             if n not in asked_names]
+    files = {"lossbook/__init__.py": "\n".join(init) + "\n"}
     for module, tree in trees.items():
+        text = (package / f"{module}.py").read_text()
         for i, node in enumerate(tree.body):
             if isinstance(node, ast.FunctionDef) and node.name in asked_names - set(renamed):
                 tree.body[i] = _refusal(node.name)
-        files[f"lossbook/{module}"] = ast.unparse(_Rename(renamed).visit(tree))
+        files[f"lossbook/{module}.py"] = ast.unparse(_Rename(renamed).visit(tree))
+        for data in package.glob("*.json"):
+            if data.name in text:
+                files[f"lossbook/{data.name}"] = data.read_text()
     return files
 
 
-def load_exercise(name: str, tests: dict[str, str], package: Path = PACKAGE) -> Exercise:
-    """Parse an exercise's otter test files (question -> source) once."""
+def load_exercise(name: str, tests: dict[str, str], package: Path = PACKAGE, *,
+                  needs: dict | None = None) -> Exercise:
+    """Parse an exercise's otter test files (question -> source) once.
+
+    ``needs`` (:func:`course_imports` of the exercise's notebook) says which of
+    the course package's modules the sandbox gets; none by default."""
     from otter.test_files.exception_test import ExceptionTestFile
 
     parsed = {q: ExceptionTestFile.from_string(src, path=f"tests/{q}.py")
               for q, src in sorted(tests.items())}
     asked = sorted({n for src in tests.values() for n in _ASKED.findall(src)})
-    return Exercise(name, parsed, {q: float(t.possible) for q, t in parsed.items()}, asked,
-                    stub_package(asked, package))
+    stub = stub_package(asked, needs, package) if needs and needs.get("modules") else {
+        "lossbook/__init__.py": "raise ImportError('this exercise does not use the course package')\n"}
+    return Exercise(name, parsed, {q: float(t.possible) for q, t in parsed.items()}, asked, stub)
 
 
 # --------------------------------------------------------------------------
@@ -421,7 +465,7 @@ class RemoteFunction:
             try:
                 reply["value"] = wire.decode(reply.get("value"))
             except wire.ProtocolError as exc:
-                reply["value"] = wire._opaque("unreadable", f"<an unreadable value: {exc}>")
+                reply["value"] = wire._opaque("NotPlainData", f"<a value that is not plain data: {exc}>")
             reply["printed"] = str(reply.get("printed", ""))[:wire.MAX_PRINTED]
             mutated = reply.get("mutated", [])
             reply["mutated"] = [i for i in mutated if type(i) is int] if isinstance(
@@ -465,7 +509,7 @@ class SandboxEnv:
             try:
                 return wire.decode(reply.get("value"))
             except wire.ProtocolError as exc:
-                return wire._opaque("unreadable", f"<an unreadable value: {exc}>")
+                return wire._opaque("NotPlainData", f"<a value that is not plain data: {exc}>")
         raise Feedback(f"Reading {name} failed: the sandbox sent a malformed reply.",
                        mistake="crashed")
 
