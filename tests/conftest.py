@@ -89,3 +89,22 @@ def built(tmp_path_factory):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's /usr/bin/chromium) through Playwright, one per
+    session: Playwright's synchronous API runs one instance per process, so the
+    browser tests (book pages, JupyterLab) share it, each in its own context."""
+    import book_site as bs
+
+    if not bs.CHROMIUM.exists():
+        bs.unavailable(f"Chromium at {bs.CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        bs.unavailable("Playwright (`python -m pip install -r requirements.txt`)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -381,20 +381,6 @@ def _visit(browser, server: SiteServer, path: str) -> Visit:
 # -- fixtures -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    if not bs.CHROMIUM.exists():
-        bs.unavailable(f"Chromium at {bs.CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        bs.unavailable("Playwright (`python -m pip install -r requirements.txt`)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
 def site(html_dir):
     server = SiteServer(html_dir)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -30,7 +30,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import book_site as bs  # tests/book_site.py (conftest puts tests/ on the path)
 from lossbook.book.nbtools import ROOT, course_notebooks
 
 pytestmark = pytest.mark.browser
@@ -142,28 +141,20 @@ def jupyterlab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab_page(jupyterlab):
+def lab_page(browser, jupyterlab):
     """One Chromium tab with JupyterLab loaded; requests to other hosts are blocked."""
-    if not bs.CHROMIUM.exists():
-        bs.unavailable(f"Chromium at {bs.CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        bs.unavailable("Playwright (`python -m pip install -r requirements.txt`)")
     url, token = jupyterlab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(WAIT_MS)
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
-        page = context.new_page()
-        page.goto(f"{url}lab?token={token}", wait_until="load")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined",
-                               timeout=WAIT_MS)
-        page.evaluate("() => window.jupyterapp.started.then(() => window.jupyterapp.restored)"
-                      ".then(() => true)")
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT_MS)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    page.goto(f"{url}lab?token={token}", wait_until="load")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined",
+                           timeout=WAIT_MS)
+    page.evaluate("() => window.jupyterapp.started.then(() => window.jupyterapp.restored)"
+                  ".then(() => true)")
+    yield page
+    context.close()
 
 
 def _open(page, path: Path) -> list[dict]:
