@@ -321,7 +321,7 @@ def noise_explorer(noises=NOISES, scales=SCALES, initial=("Gaussian", 1.0), seed
 
     Examples
     --------
-    >>> ex = noise_explorer(scales=(1.0,))
+    >>> ex = noise_explorer(scales=(1.0, 2.0))
     >>> ex.render(noise="Laplace", scale=1.0)[:4] == b"\\x89PNG"
     True
     """
