@@ -610,12 +610,21 @@ def supervisor_main(sock) -> None:
     kill_descendants(os.getpid())
 
 
+def _reap(signum=None, frame=None) -> None:
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
 def zygote_main(fd: int) -> None:
     """Serve sandbox requests from the harness until it closes the control socket."""
     control = socket.socket(fileno=fd)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped at once
+    signal.signal(signal.SIGCHLD, _reap)  # supervisors are reaped at once (their CPU time counts)
     for name in PRELOAD:
         try:
             __import__(name)
