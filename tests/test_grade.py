@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from attacks.submissions import blank, replaced, solved, with_cell
+from attacks.submissions import blank, points, replaced, solved, with_cell
 
 from lossbook import exercises, grade
 
@@ -31,9 +31,7 @@ NAMES = exercises.exercise_names()
 
 
 def _points(name: str = EXERCISE) -> dict[str, float]:
-    """Question -> points, read from the solution's question configs (not from the grader)."""
-    nb = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
-    return {q.name: float(q.points) for q in exercises.read_questions(nb)}
+    return points(name)
 
 
 @pytest.fixture(scope="module")

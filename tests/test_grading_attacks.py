@@ -24,9 +24,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from attacks.submissions import blank, solved, with_cell
+from attacks.submissions import blank, points, solved, with_cell
 
-from lossbook.grading import exercises, harness, sandbox
+from lossbook.grading import harness, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = "04_huber"
@@ -329,9 +329,7 @@ def test_attack_earns_no_point(run, name):
 
 
 def _points() -> dict[str, float]:
-    """Question -> points, from the solution's question configs (not from the grader)."""
-    nb = nbformat.read(ROOT / "solutions" / f"{EXERCISE}.ipynb", as_version=4)
-    return {q.name: float(q.points) for q in exercises.read_questions(nb)}
+    return points(EXERCISE)
 
 
 def test_classmates_score_what_they_earned(run):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from attacks.submissions import blank, solved, with_cell
+from attacks.submissions import blank, points, solved, with_cell
 
 from lossbook.grading import exercises, harness
 
@@ -37,9 +37,6 @@ smooth_l1_judgement = "b" if found else "a"
 """
 
 
-def _points(name: str) -> dict[str, float]:
-    nb = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
-    return {q.name: float(q.points) for q in exercises.read_questions(nb)}
 
 
 def run_zip(zip_path: Path, notebook, root: Path) -> dict:
@@ -65,7 +62,7 @@ def _by_question(results: dict) -> dict[str, float]:
 def test_solution_scores_full_marks_and_blank_zero(built, name, tmp_path):
     zip_path = built(name).zip_path
     full = run_zip(zip_path, solved(built(name)), tmp_path / "solution")
-    assert _by_question(full) == _points(name) and full["score"] == sum(_points(name).values())
+    assert _by_question(full) == points(name) and full["score"] == sum(points(name).values())
     zero = run_zip(zip_path, blank(name), tmp_path / "blank")
     assert zero["score"] == 0 and set(_by_question(zero).values()) == {0.0}
     assert all(t["output"] for t in zero["tests"])  # feedback on every question

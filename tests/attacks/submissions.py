@@ -38,3 +38,11 @@ def replaced(nb, cell_id: str, source: str):
     nb = copy.deepcopy(nb)
     next(c for c in nb.cells if c.get("id") == cell_id).source = source
     return nb
+
+
+def points(name: str) -> dict[str, float]:
+    """Question -> points, read from the solution's question configs (not from the grader)."""
+    from lossbook.grading import exercises
+
+    nb = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    return {q.name: float(q.points) for q in exercises.read_questions(nb)}
