@@ -228,7 +228,7 @@ def main(argv=None) -> int:
             f"{result['per_minute']:.0f} ({result['size']} notebooks)",
             result["per_minute"] > budgets.GRADING_PER_MINUTE and not result["errors"])
         checked["Grading time / plain execution"] = (
-            f"under {budgets.GRADING_RATIO:g}", f"{result['ratio']:.2f}",
+            f"under {budgets.GRADING_RATIO:g}", f"{result['ratio']:.3f}",
             result["ratio"] < budgets.GRADING_RATIO and not result["errors"])
 
     load_after = machine.load_average()

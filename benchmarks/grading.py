@@ -234,7 +234,7 @@ def markdown(result: dict) -> str:
         f"{GRADING_PER_MINUTE:g} | {per_minute_ok} |",
         f"| `jupyter nbconvert --to notebook --execute`, one notebook after the other"
         f"{scaled} | {r['plain_s']:.1f} s | | |",
-        f"| Grading time / plain execution time | {r['ratio']:.2f} | under {GRADING_RATIO:g} "
+        f"| Grading time / plain execution time | {r['ratio']:.3f} | under {GRADING_RATIO:g} "
         f"| {ratio_ok} |",
     ]
     if r["errors"]:
