@@ -253,8 +253,13 @@ def _attack_cells(source: str) -> list[str]:
     return [source] + extra
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory, built):
+@pytest.fixture(scope="module", params=["root", "process"])
+def run(request, tmp_path_factory, built):
+    """The class graded with every protection this machine allows ("root"), and with
+    those of a machine without root ("process": LOSSBOOK_SANDBOX=process)."""
+    mode = request.param
+    if mode == "root" and not AS_ROOT:
+        pytest.skip(NEEDS_ROOT)
     folder = tmp_path_factory.mktemp("class")
     out = tmp_path_factory.mktemp("out") / "scores.csv"
     token = f"lossbook-attack-{folder.name}"
@@ -262,7 +267,7 @@ def run(tmp_path_factory, built):
     files = {"solution": classmate, "blank": folder / "bob" / f"{EXERCISE}.ipynb"}
     attacks = {}
     for i, (name, (source, root_only)) in enumerate(ATTACKS.items()):
-        if root_only and not AS_ROOT:
+        if root_only and mode != "root":
             continue
         path = folder / f"attacker{i:02d}" / f"{EXERCISE}.ipynb"
         attacks[name] = path
@@ -280,6 +285,8 @@ def run(tmp_path_factory, built):
         nbformat.write(nb, path)
     before = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in files.items()}
     env = dict(os.environ, LOSSBOOK_SECRET=SECRET)
+    if mode == "process":
+        env["LOSSBOOK_SANDBOX"] = "process"
     proc = subprocess.run(
         [sys.executable, "-m", "lossbook.grade", "--jobs", "2", "--cell-timeout", "5",
          "--call-timeout", "2", "--timeout", "90", "--out", str(out), str(folder)],
@@ -289,7 +296,7 @@ def run(tmp_path_factory, built):
     with open(out, newline="") as f:
         rows = list(csv.DictReader(f))
     return {"proc": proc, "rows": rows, "files": files, "before": before, "after": after,
-            "survivors": survivors, "out": out, "attacks": attacks}
+            "survivors": survivors, "out": out, "attacks": attacks, "mode": mode}
 
 
 def _processes_with(token: str) -> list[str]:
@@ -315,8 +322,10 @@ def _notes(run, key) -> str:
     return " ".join(r["note"] for r in run["rows"] if r["notebook"] == path)
 
 
-def test_the_grader_completes(run):
+def test_the_grader_completes_and_says_which_protections_are_active(run):
     assert run["proc"].returncode == 0, run["proc"].stderr[-3000:]
+    first = run["proc"].stdout.splitlines()[0]
+    assert ("under its own user id" in first) == (run["mode"] == "root"), first
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))

@@ -236,7 +236,9 @@ def isolation() -> str:
     global _ISOLATION
     if _ISOLATION is None:
         _ISOLATION = "process"
-        if sys.platform.startswith("linux") and os.geteuid() == 0:
+        # LOSSBOOK_SANDBOX=process asks for the protections of a machine without root.
+        if sys.platform.startswith("linux") and os.geteuid() == 0 and os.environ.get(
+                "LOSSBOOK_SANDBOX") != "process":
             pid = os.fork()
             if pid == 0:  # try it in a child, which then exits
                 code = 1
