@@ -290,3 +290,12 @@ def mse(y_true, y_pred, reduction="mean"):
     assert "3 learners, 50% of the class" in first, first
     assert "6 notebooks graded" in _text(page)
     assert "learner00" not in page and str(tmp_path) not in page
+
+
+def test_the_command_refuses_a_report_in_a_missing_folder_before_grading(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "lossbook.grade", str(ROOT / "exercises" / "02_mse_mae.ipynb"),
+         "--out", str(tmp_path / "scores.csv"), "--report", str(tmp_path / "no" / "r.html")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "the folder of --report" in proc.stderr
+    assert not (tmp_path / "scores.csv").exists()  # nothing was graded

@@ -242,6 +242,8 @@ def main(argv=None) -> int:
         parser.error(str(exc))
     if args.out.parent and not args.out.parent.exists():
         parser.error(f"the folder of --out {args.out} does not exist")
+    if args.report is not None and not args.report.parent.is_dir():
+        parser.error(f"the folder of --report {args.report} does not exist: create it first")
     chosen = Limits(memory=int(args.memory * 2**20), cpu=args.cpu, processes=args.processes,
                     file_size=int(args.file_size * 2**20), cell_seconds=args.cell_timeout,
                     call_seconds=args.call_timeout, notebook_seconds=args.timeout)
