@@ -146,7 +146,8 @@ ENTRIES: tuple[Entry, ...] = (
         pytorch="nn.HuberLoss", pytorch_note="(delta=1.0)",
         keras="losses.Huber", keras_note="(delta=1.0)",
         sklearn="linear_model.HuberRegressor",
-        sklearn_note="a model, not a loss: twice Huber on residuals scaled by a fitted scale",
+        sklearn_note=("a model, not a loss: it minimises s + 2 s h(r / s) per sample, h the Huber "
+                      "loss with delta = epsilon, and fits the scale s too"),
         kind="regression",
         value=_huber_value,
         grad=lambda y, out: np.clip(out - y, -1.0, 1.0) / out.size,
