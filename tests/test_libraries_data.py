@@ -68,18 +68,8 @@ def test_brier_score_matches_sklearn():
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def torch():
-    try:
-        import torch
-    except Exception as exc:
-        pytest.skip(f"PyTorch is not installed ({exc}); "
-                    "pip install -r requirements-compare.txt to compare with it")
-    return torch
-
-
-def T(torch, x):
-    return torch.as_tensor(np.asarray(x), dtype=torch.float64)
+# the ``torch`` fixture (skips without PyTorch) and float64 tensors, as the other library tests
+from test_libraries import T, torch  # noqa: E402,F401
 
 
 def test_kl_divergence_is_kldivloss_batchmean_and_mean_divides_by_elements(torch):

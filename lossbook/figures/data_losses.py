@@ -26,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import losses
-from .._validation import as_float_array, check_count, check_same_shape
+from .._validation import check_count
 from ..explore import Explorer
+from ..fitting import _check_xy
 from ..plotting import COLORS, LINESTYLES
 from ._backdrop import Backdrop
 
@@ -93,14 +94,7 @@ def quantile_line(x, y, quantile: float) -> tuple[float, float]:
 
 def _quantile_lines(x, y, quantiles) -> list[tuple[float, float]]:
     qs = [losses._open_unit(q, "quantile") for q in quantiles]
-    x = as_float_array(x, "x")
-    y = as_float_array(y, "y")
-    if x.ndim != 1:
-        raise ValueError(f"x must be a 1-D array, one input per sample; got shape {x.shape}. "
-                         "For a single feature of shape (n, 1) pass x.ravel().")
-    check_same_shape(x, y, "x", "y")
-    if np.unique(x).size < 2:
-        raise ValueError("x needs at least two different values to fit a line.")
+    x, y = _check_xy(x, y)
     w, b = _pair_lines(x, y)
     r = y[None, :] - (w[:, None] * x[None, :] + b[:, None])   # residuals of every candidate
     positive = np.maximum(r, 0.0).sum(axis=1)                  # sum of (y - y_pred)^+
