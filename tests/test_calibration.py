@@ -216,8 +216,21 @@ def test_calibrated_classifier_methods_and_defaults():
     from sklearn.calibration import CalibratedClassifierCV
 
     assert inspect.signature(CalibratedClassifierCV).parameters["method"].default == "sigmoid"
-    doc = CalibratedClassifierCV.__doc__
+    doc = " ".join(CalibratedClassifierCV.__doc__.split())
     assert "{'sigmoid', 'isotonic', 'temperature'}" in doc
+    assert "versionchanged:: 1.8 Added option 'temperature'" in doc
+    assert "Isotonic calibration is not recommended when the number of calibration samples is " \
+           "too low ``(≪1000)``" in doc
+
+
+def test_scikit_learn_calibration_curve_defaults_and_no_ece():
+    import inspect
+
+    import sklearn.metrics
+
+    params = inspect.signature(sklearn_calibration.calibration_curve).parameters
+    assert params["n_bins"].default == 5 and params["strategy"].default == "uniform"
+    assert not [n for n in dir(sklearn.metrics) if "calibration" in n.lower()]
 
 
 def test_scikit_learn_temperature_scaling_matches_fit_temperature():
@@ -288,6 +301,20 @@ def test_pytorch_has_no_temperature_scaling_and_dividing_logits_does_it(torch):
     assert float(log_T.detach().exp()) == pytest.approx(fit_temperature(logits, labels), rel=1e-6)
 
 
+def test_pytorch_has_no_brier_score_or_calibration_error(torch):
+    names = [n.lower() for mod in (torch.nn, torch.nn.functional) for n in dir(mod)]
+    assert not [n for n in names if "brier" in n or "calibration" in n]
+
+
 def test_keras_has_no_temperature_scaling_layer_or_loss(keras):
-    names = [n.lower() for mod in (keras.layers, keras.losses, keras.callbacks) for n in dir(mod)]
+    names = [n.lower() for mod in (keras.layers, keras.losses, keras.callbacks, keras.metrics)
+             for n in dir(mod)]
     assert not [n for n in names if "temperature" in n or "calibrat" in n]
+
+
+def test_keras_mean_squared_error_of_probabilities_is_the_brier_score(keras):
+    rng = np.random.default_rng(12)
+    y = rng.integers(0, 2, 40).astype("float32")
+    p = rng.uniform(size=40).astype("float32")
+    value = float(keras.losses.MeanSquaredError()(y[:, None], p[:, None]))
+    assert value == pytest.approx(lb.brier_score(y, p), rel=1e-5)
