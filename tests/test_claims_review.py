@@ -183,3 +183,25 @@ def test_huber_regressor_minimises_s_plus_2_s_huber_of_r_over_s():
     assert objective(ours) <= objective([model.coef_[0], model.intercept_, model.scale_]) + 1e-9
     # and it is not plain Huber on the raw residuals: that fit has another slope
     assert abs(fit_line(x, y, "huber", delta=epsilon)[0] - model.coef_[0]) > 1e-3
+
+
+# -- chapter 6: Keras's cross-entropies take probabilities unless from_logits=True -------
+
+
+def test_keras_cross_entropies_take_probabilities_unless_from_logits(keras):
+    """Chapter 6's library table: BinaryCrossentropy(from_logits=True) takes logits and
+    BinaryCrossentropy() probabilities; the categorical ones likewise."""
+    logits = np.array([[2.0, -1.0, 0.5], [-0.3, 0.8, 0.1]])
+    labels = np.array([0, 2])
+    onehot = np.eye(3)[labels]
+    probs = lb.softmax(logits)
+    expected = lb.cross_entropy(labels, logits)
+    for loss, target in ((keras.losses.CategoricalCrossentropy, onehot),
+                         (keras.losses.SparseCategoricalCrossentropy, labels)):
+        assert float(loss(from_logits=True)(target, logits)) == pytest.approx(expected, rel=1e-5)
+        assert float(loss()(target, probs)) == pytest.approx(expected, rel=1e-5)
+        assert float(loss()(target, logits)) != pytest.approx(expected, rel=1e-3)
+    z, y = np.array([[1.5], [-0.7]]), np.array([[1.0], [0.0]])
+    bce = lb.binary_cross_entropy_with_logits(y, z)
+    assert float(keras.losses.BinaryCrossentropy(from_logits=True)(y, z)) == pytest.approx(bce, rel=1e-5)
+    assert float(keras.losses.BinaryCrossentropy()(y, lb.sigmoid(z))) == pytest.approx(bce, rel=1e-5)
