@@ -171,8 +171,11 @@ def test_keras_msle_and_poisson(keras):
 def test_sklearn_table_rows():
     import inspect
 
-    from sklearn.linear_model import QuantileRegressor
+    from sklearn.linear_model import GammaRegressor, PoissonRegressor, QuantileRegressor, TweedieRegressor
     from sklearn.utils.class_weight import compute_class_weight
+
+    assert GammaRegressor().get_params()["alpha"] == 1.0 and PoissonRegressor().get_params()["alpha"] == 1.0
+    assert TweedieRegressor().get_params()["power"] == 0.0
 
     assert inspect.signature(metrics.mean_pinball_loss).parameters["alpha"].default == 0.5
     defaults = QuantileRegressor().get_params()
