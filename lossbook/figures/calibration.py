@@ -103,7 +103,8 @@ def draw_properness(fig, p: float = 0.7):
         ax.set_xlabel("forecast q")
     axes[0].set_ylim(0.5, 1.6)
     axes[2].set_ylim(0, 0.8)
-    axes[2].text(0.75, 0.36, "lowest, and flat,\nfor every q > 0.5", ha="center", fontsize=8)
+    axes[2].text(0.75, 0.45, "lowest, and flat,\nfor every q > 0.5", ha="center", fontsize=8,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel(f"expected score when p = {p:g}")
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.17, top=0.88, wspace=0.35)
     return list(axes)
