@@ -114,13 +114,14 @@ def draw_pinball(fig, quantiles=(0.1, 0.5, 0.9)) -> None:
     V of half the absolute error.
     """
     ax = fig.add_subplot()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.95)
     r = np.linspace(-3.0, 3.0, 121)
     styles = ["--", "-", "-."]
     colors = [COLORS["mae"], COLORS["huber"], COLORS["mse"]]
     for k, q in enumerate(quantiles):
         loss = losses.pinball(r, np.zeros_like(r), quantile=q, reduction="none")
         ax.plot(r, loss, color=colors[k % 3], ls=styles[k % 3], lw=2, label=f"q = {q:g}")
-    ax.set_xlabel(r"residual $y - \hat y$ (target above the prediction: $> 0$)")
+    ax.set_xlabel(r"residual $y - \hat y$ (positive: the prediction is too low)")
     ax.set_ylabel("pinball loss of one sample")
     ax.axvline(0.0, color=COLORS["data"], lw=0.8)
     ax.legend(loc="upper center")
@@ -227,6 +228,7 @@ def draw_focal(fig, gammas=(0.0, 0.5, 2.0, 5.0)) -> None:
     flattens the loss of well-classified samples (large ``p_t``).
     """
     ax = fig.add_subplot()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.95)
     p = np.linspace(0.01, 1.0, 100)
     ones = np.ones_like(p)
     styles = ["-", "--", "-.", ":"]
@@ -235,7 +237,7 @@ def draw_focal(fig, gammas=(0.0, 0.5, 2.0, 5.0)) -> None:
         ax.plot(p, losses.binary_focal_loss(ones, p, gamma=g, reduction="none"),
                 color=colors[k % 4], ls=styles[k % 4], lw=2, label=rf"$\gamma = {g:g}$")
     ax.axvspan(0.6, 1.0, color=COLORS["highlight"], alpha=0.12, lw=0)
-    ax.text(0.8, 3.0, "well classified", ha="center", fontsize=9)
+    ax.text(0.8, 2.2, "well classified", ha="center", fontsize=9)
     ax.set_xlabel(r"probability of the true class $p_t$")
     ax.set_ylabel("loss of one sample")
     ax.set_ylim(0, 4.6)
