@@ -630,6 +630,13 @@ def zygote_main(fd: int) -> None:
             __import__(name)
         except ImportError:
             pass
+    try:  # learners may plot: pyplot, without a display, loaded once
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+    except Exception:  # noqa: BLE001 - plotting is optional for grading
+        pass
     control.send(b"ready")
     while True:
         try:
