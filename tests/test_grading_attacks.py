@@ -446,3 +446,26 @@ def test_the_attack_earns_points_when_tests_run_in_the_learners_process(run, bui
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert float(proc.stdout.strip().splitlines()[-1]) > 0
+
+
+def test_a_test_may_call_the_learners_function_directly(tmp_path):
+    """``env["f"](...)`` in a test's own code runs the function in the sandbox too."""
+    exercise = harness.Exercise("x", {}, {}, [], {})
+    zygote = harness.Zygote()
+    session = harness.Session(zygote, exercise, harness.Limits(call_seconds=1.0), 0, [])
+    try:
+        session.start()
+        source = ("import numpy as np\ndef double(x):\n    return 2 * np.asarray(x)\n"
+                  "def picky(x):\n    raise ValueError(f'no {x}')\n"
+                  "def stuck():\n    while True:\n        pass\n")
+        assert session.request({"op": "exec", "source": source, "timeout": 5}, 10)["ok"]
+        env = harness.SandboxEnv(session)
+        assert np.array_equal(env["double"]([1, 2]), [2, 4])
+        with pytest.raises(ValueError, match="no 3"):
+            env["picky"](3)
+        with pytest.raises(harness.Feedback, match="ran out of time"):
+            env["stuck"]()
+        assert "nothing" not in env and env.get("nothing", 7) == 7
+    finally:
+        session.close()
+        zygote.close()

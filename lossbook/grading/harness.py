@@ -370,7 +370,7 @@ class Session:
         keep = kept()
         return {"isolation": isolation(), "uid": UID_BASE + self.slot,
                 "limits": self.limits.for_sandbox(), "stub": self.exercise.stub,
-                "hide": self.hidden, "keep": keep,
+                "hide": sorted(set(self.hidden) | set(_hidden_folders([]))), "keep": keep,
                 "work": os.path.join(self.tmp.name, "work"),
                 "lib": os.path.join(self.tmp.name, "lib"),
                 "unpath": [str(ROOT), str(PACKAGE), ""]}
@@ -444,7 +444,24 @@ class RemoteFunction:
         self.session, self.__name__, self.module = session, name, module
 
     def __call__(self, *args, **kwargs):
-        raise TypeError("a learner's function is called through lossbook.grading's checks")
+        """Call it as a test's own code would: its result, or its exception (a built-in
+        exception type by name, else RuntimeError), or Feedback when it hung or crashed."""
+        import builtins
+
+        outcome = self.invoke(args, kwargs)
+        if outcome["kind"] == "ok":
+            return outcome["value"]
+        if outcome["kind"] == "raised":
+            error = outcome["error"]
+            kind = getattr(builtins, error["type"], None)
+            if not (isinstance(kind, type) and issubclass(kind, Exception)):
+                kind = RuntimeError
+            raise kind(error["message"])
+        if outcome["kind"] == "bind_error":
+            raise TypeError(f"{self.__name__}{outcome['signature']} cannot take these arguments")
+        raise Feedback(f"{self.__name__}(...) did not return: "
+                       f"{outcome.get('note') or 'it ran out of time'}.",
+                       mistake="crashed" if outcome["kind"] == "crashed" else "ran out of time")
 
     def invoke(self, args, kwargs) -> dict:
         """The outcome of one call: a dict whose ``kind`` is ok, raised, timeout, crashed,

@@ -542,6 +542,7 @@ def _write_stub(folder: str, files: dict) -> None:
 
 def executor_main(sock, config) -> None:
     """In the forked executor: isolate, drop privileges, limit, then serve."""
+    import resource  # noqa: F401 - loaded while the Python installation is still readable
     root = config["isolation"] == "root"
     for fd in (0, 1, 2):
         null = os.open(os.devnull, os.O_RDWR)
