@@ -738,16 +738,22 @@ def _hidden_folders(paths, extra=()) -> list[str]:
     """The folders a sandbox must not see: the course, the class folder(s), ``extra``, and
     closed folders around the Python installation (replaced by open, empty ones)."""
     folders = {str(ROOT), str(PACKAGE), *map(str, extra)}
-    folders |= {os.path.dirname(os.path.realpath(p)) for p in paths}
+    classes = {os.path.dirname(os.path.realpath(p)) for p in paths}
+    if len(classes) > 16:  # one folder per learner: hide the folder that holds them all
+        common = os.path.commonpath(sorted(classes))
+        classes = {common} if common not in SYSTEM and common != "/home" else classes
+    folders |= classes
     folders |= {a for a in map(_closed_ancestor, kept()) if a}
     keep = kept()
     out = set()
     for folder in map(os.path.realpath, folders):
+        if wire._inside(folder, "/tmp"):
+            continue  # every sandbox gets an empty /tmp of its own
         if folder in SYSTEM or folder in keep or any(wire._inside(k, folder) for k in SYSTEM
                                                      if k != "/" and k != "/tmp"):
             continue  # never hide the system or the Python installation itself
         out.add(folder)
-    return sorted(out)
+    return sorted(f for f in out if not any(wire._inside(f, g) and f != g for g in out))
 
 
 def grade_matched(paths, *, exercises: dict[str, Exercise], matched: list[str],
