@@ -38,6 +38,7 @@ import gzip
 import http.server
 import mimetypes
 import posixpath
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ WAIT_MS = 60_000
 #: none of its text is raw TeX any more.
 JS_QUIZZES_READY = r"""() => Array.from(document.querySelectorAll('div[data-shufflequestions]'))
     .every(q => q.querySelector('.Quiz') && !/\\[(\[]/.test(q.textContent))"""
+#: Every deck of flashcards has drawn its first card and typeset its math.
+JS_FLASHCARDS_READY = r"""() => Array.from(document.querySelectorAll('div.flip-container'))
+    .every(d => d.querySelector('.flipper') && !/\\[(\[]/.test(d.textContent))"""
 #: Resolves when MathJax has finished every typesetting job queued so far
 #: (each ``typesetPromise`` chains onto ``MathJax.startup.promise``).
 JS_MATHJAX_IDLE = """async () => {
@@ -219,6 +223,8 @@ def _settle(page):
     page.evaluate(JS_MATHJAX_IDLE)
     if page.locator("div[data-shufflequestions]").count():
         _wait_for(page, JS_QUIZZES_READY)
+    if page.locator("div.flip-container").count():
+        _wait_for(page, JS_FLASHCARDS_READY)
     page.evaluate(JS_MATHJAX_IDLE)
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
@@ -629,3 +635,32 @@ def test_figures_stay_readable_in_dark_mode(page_at):
         assert _luminance(fig["background"]) > 0.9, f"explorer panel is {fig['background']}"
         for text, colour in fig["texts"]:
             assert _contrast(colour, fig["background"]) >= 4.5, f"{text!r}: {colour} on {fig['background']}"
+
+
+# -- flashcards and the printed cheat sheet ----------------------------------------------
+
+def test_flashcards_flip_and_typeset_their_math_offline(page_at):
+    """Chapter 2's deck: the first card shows its term, and a click turns it over to
+    the glossary's definition with typeset math. (That no page fetches anything from
+    another host, MathJax for the cards included, is checked for every page above.)"""
+    import json
+
+    cards = json.loads((bs.ROOT / "chapters" / "flashcards" / "02_mse_mae.json").read_text())
+    page = page_at("chapters/02_mse_mae.html")
+    deck = page.locator("div.flip-container").first
+    assert deck.count() == 1, "chapter 2 shows no flashcards"
+    deck.scroll_into_view_if_needed()
+    assert cards[0]["front"] in deck.inner_text()
+    deck.click()
+    assert _wait_for(page, "() => document.querySelector('div.flip-container').classList.contains('flip')"), (
+        "a click did not turn the card over")
+    assert _wait_for(page, """() => !!document.querySelector('div.flip-container mjx-container')"""), (
+        "the card's math was not typeset")
+
+
+def test_cheat_sheet_prints_on_one_page(page_at):
+    page = page_at("pages/cheat_sheet.html")
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=False)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the cheat sheet prints on {pages} pages, not one"

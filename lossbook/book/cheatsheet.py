@@ -58,7 +58,11 @@ class Entry:
     ``"binary01"`` (0/1 labels, logits), ``"binary_pm"`` (-1/+1 labels,
     scores) or ``"multiclass"`` (integer labels, (n, C) scores).
     ``pytorch``, ``keras`` and ``sklearn`` are dotted names under ``torch``,
-    ``keras`` and ``sklearn``; each is checked to exist.
+    ``keras`` and ``sklearn``, each checked to exist, or ``""`` where the
+    library has no such loss. Further kinds: ``"positive"`` (positive targets
+    and predictions), ``"counts"`` (counts and positive rates),
+    ``"probs01"`` (0/1 labels, probabilities) and ``"distributions"`` (rows
+    of two probability vectors).
     """
 
     name: str
@@ -217,6 +221,116 @@ ENTRIES: tuple[Entry, ...] = (
         grad=_ww_grad,
         reference=losses.multiclass_hinge, reference_grad=None,
     ),
+    Entry(
+        name=r"Pinball, quantile $q$",
+        formula=r"$\frac{1}{n}\sum_i \max\left(q r_i, (q - 1) r_i\right)$, $r_i = y_i - \hat y_i$",
+        gradient=r"$\frac{1}{n}(\mathbb{1}[\hat y_i > y_i] - q)$ (a subgradient)",
+        activation="identity (none)",
+        use_when="a quantile, or with two quantiles a prediction interval",
+        pitfall="one quantile line per q; lines fitted separately can cross",
+        pytorch="", pytorch_note="",
+        keras="", keras_note="",
+        sklearn="metrics.mean_pinball_loss", sklearn_note="(alpha=q)",
+        kind="regression",
+        value=lambda y, out: np.mean(np.maximum(0.5 * (y - out), -0.5 * (y - out))),
+        grad=lambda y, out: ((out > y).astype(float) - 0.5) / out.size,
+        reference=losses.pinball, reference_grad=losses.pinball_grad,
+    ),
+    Entry(
+        name="Mean squared log error (MSLE)",
+        formula=r"$\frac{1}{n}\sum_i \left(\log(1 + \hat y_i) - \log(1 + y_i)\right)^2$",
+        gradient=r"$\frac{2}{n}\,\frac{\log(1 + \hat y_i) - \log(1 + y_i)}{1 + \hat y_i}$",
+        activation="identity, or exp of the output",
+        use_when="relative errors: a 10 % miss costs the same at every size",
+        pitfall="its minimiser lies below the mean: totals come out too low",
+        pytorch="", pytorch_note="",
+        keras="losses.MeanSquaredLogarithmicError", keras_note="",
+        sklearn="metrics.mean_squared_log_error", sklearn_note="",
+        kind="positive",
+        value=lambda y, out: np.mean((np.log1p(out) - np.log1p(y)) ** 2),
+        grad=lambda y, out: 2.0 * (np.log1p(out) - np.log1p(y)) / ((1.0 + out) * out.size),
+        reference=losses.msle, reference_grad=losses.msle_grad,
+    ),
+    Entry(
+        name="Poisson deviance",
+        formula=r"$\frac{1}{n}\sum_i 2\left(y_i \log\frac{y_i}{\hat y_i} - y_i + \hat y_i\right)$",
+        gradient=r"$\frac{2}{n}\left(1 - \frac{y_i}{\hat y_i}\right)$",
+        activation="exp (the log link)",
+        use_when="counts, and totals that must come out right",
+        pitfall=r"the libraries' Poisson losses are the likelihood: half this, plus a term of $y$ alone",
+        pytorch="nn.PoissonNLLLoss", pytorch_note="(the likelihood; takes a log-rate unless log_input=False)",
+        keras="losses.Poisson", keras_note="(the likelihood, of a rate)",
+        sklearn="metrics.mean_poisson_deviance", sklearn_note="",
+        kind="counts",
+        value=lambda y, out: np.mean(2.0 * (np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / out), 0.0)
+                                            - y + out)),
+        grad=lambda y, out: 2.0 * (1.0 - y / out) / out.size,
+        reference=losses.poisson_deviance, reference_grad=losses.poisson_deviance_grad,
+    ),
+    Entry(
+        name="Gamma deviance",
+        formula=r"$\frac{1}{n}\sum_i 2\left(\log\frac{\hat y_i}{y_i} + \frac{y_i}{\hat y_i} - 1\right)$",
+        gradient=r"$\frac{2}{n}\,\frac{\hat y_i - y_i}{\hat y_i^2}$",
+        activation="exp (the log link)",
+        use_when="positive, skewed amounts such as claim sizes",
+        pitfall="targets must be strictly positive: a zero amount is undefined",
+        pytorch="", pytorch_note="",
+        keras="", keras_note="",
+        sklearn="metrics.mean_gamma_deviance", sklearn_note="",
+        kind="positive",
+        value=lambda y, out: np.mean(2.0 * (np.log(out / y) + y / out - 1.0)),
+        grad=lambda y, out: 2.0 * (out - y) / (out**2 * out.size),
+        reference=losses.gamma_deviance, reference_grad=losses.gamma_deviance_grad,
+    ),
+    Entry(
+        name=r"Binary focal, $\gamma = 2$",
+        formula=(r"$-\frac{1}{n}\sum_i (1 - p_{t,i})^\gamma \log p_{t,i}$, $p_{t,i} = p_i$ if $y_i = 1$, "
+                 r"else $1 - p_i$"),
+        gradient=(r"$\frac{\pm 1}{n}\left[\gamma (1 - p_t)^{\gamma - 1}\log p_t - \frac{(1 - p_t)^\gamma}{p_t}\right]$"
+                  r" with respect to $p_i$ ($+$ if $y_i = 1$)"),
+        activation="sigmoid",
+        use_when="many easy negatives: it down-weights the well-classified",
+        pitfall="its probabilities are biased towards 0.5: recalibrate them",
+        pytorch="", pytorch_note="",
+        keras="losses.BinaryFocalCrossentropy", keras_note="(gamma=2.0)",
+        sklearn="", sklearn_note="",
+        kind="probs01",
+        value=lambda y, p: -np.mean((1 - np.where(y == 1, p, 1 - p)) ** 2 * np.log(np.where(y == 1, p, 1 - p))),
+        grad=lambda y, p: np.where(y == 1, 1.0, -1.0) * (
+            2.0 * (1 - np.where(y == 1, p, 1 - p)) * np.log(np.where(y == 1, p, 1 - p))
+            - (1 - np.where(y == 1, p, 1 - p)) ** 2 / np.where(y == 1, p, 1 - p)) / p.size,
+        reference=losses.binary_focal_loss, reference_grad=None,
+    ),
+    Entry(
+        name="KL divergence",
+        formula=r"$\frac{1}{N}\sum_i \sum_k p_{ik} \log\frac{p_{ik}}{q_{ik}}$ over $N$ rows",
+        gradient=r"$-\frac{1}{N}\,\frac{p_{ik}}{q_{ik}}$ with respect to $q_{ik}$",
+        activation="softmax (for $q$)",
+        use_when="matching a whole distribution, as in distillation",
+        pitfall="PyTorch wants log q and reduction='batchmean'; 'mean' divides by every element",
+        pytorch="nn.KLDivLoss", pytorch_note="(input log q; reduction='batchmean')",
+        keras="losses.KLDivergence", keras_note="",
+        sklearn="", sklearn_note="",
+        kind="distributions",
+        value=lambda p, q: np.mean(np.sum(p * np.log(p / q), axis=-1)),
+        grad=lambda p, q: -p / (q * p.shape[0]),
+        reference=losses.kl_divergence, reference_grad=None,
+    ),
+    Entry(
+        name="Brier score",
+        formula=r"$\frac{1}{n}\sum_i (p_i - y_i)^2$",
+        gradient=r"$\frac{2}{n}(p_i - y_i)$ with respect to $p_i$",
+        activation="sigmoid",
+        use_when="judging probabilities (strictly proper, like the log loss)",
+        pitfall="as a training loss through a sigmoid it learns slowly from confident mistakes",
+        pytorch="", pytorch_note="",
+        keras="", keras_note="",
+        sklearn="metrics.brier_score_loss", sklearn_note="",
+        kind="probs01",
+        value=lambda y, p: np.mean((p - y) ** 2),
+        grad=lambda y, p: 2.0 * (p - y) / p.size,
+        reference=losses.brier_score, reference_grad=None,
+    ),
 )
 
 
@@ -231,41 +345,34 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _name(prefix: str, name: str, note: str) -> str:
+    if not name:
+        return "none built in"
     return f"`{prefix}.{name}`" + (f" {note}" if note else "")
 
 
 def render() -> str:
-    """The cheat-sheet page as MyST Markdown."""
+    """The cheat-sheet page as MyST Markdown: one table, one row a loss."""
     lines = [
         "# Cheat sheet",
         "",
-        "Every loss of the course on one page: print it (it fits one landscape page).",
+        "Every loss of the course in one table, to print on one landscape page.",
         "$n$ is the number of samples, $\\hat y_i$ a prediction, $y_i$ its target,",
-        "$z_i$ a logit (a score before the sigmoid or softmax), $f_i$ a raw score, and",
-        "every gradient is that of the mean loss with respect to the model's output.",
-        "Each row is generated from `lossbook/book/cheatsheet.py`, whose tests check",
-        "it against the course package and the libraries.",
-        "",
-        "## Formulas",
-        "",
-    ]
-    lines += _table(["Loss", "Loss over n samples", "Gradient", "Output activation"],
-                    [[e.name, e.formula, e.gradient, e.activation] for e in ENTRIES])
-    lines += ["", "## When to use it, and the pitfall", ""]
-    lines += _table(["Loss", "Use it for", "Main pitfall"],
-                    [[e.name, e.use_when, e.pitfall] for e in ENTRIES])
-    lines += ["", "## Names in the libraries", ""]
-    lines += _table(["Loss", "PyTorch (`torch`)", "Keras (`keras`)", "scikit-learn (`sklearn`)"],
-                    [[e.name, _name("torch", e.pytorch, e.pytorch_note),
-                      _name("keras", e.keras, e.keras_note),
-                      _name("sklearn", e.sklearn, e.sklearn_note)] for e in ENTRIES])
-    lines += [
-        "",
-        "Where a library's definition differs from the course's (a factor, a",
-        "variant, probabilities instead of logits), the note after the name says how.",
-        "The chapters explain each difference.",
+        "$z_i$ a logit (a score before the sigmoid or softmax), $f_i$ a raw score,",
+        "$p_i$ a predicted probability; every gradient is that of the mean loss with",
+        "respect to the model's output. Each row is generated from",
+        "`lossbook/book/cheatsheet.py`, whose tests check it against the course",
+        "package and the libraries. Where a library's definition differs (a factor,",
+        "a variant, log-probabilities instead of probabilities), the note after its",
+        "name says how; the chapters explain each difference.",
         "",
     ]
+    header = ["Loss", "Loss over n samples", "Gradient", "Output activation", "Use it for",
+              "Main pitfall", "PyTorch (`torch`)", "Keras (`keras`)", "scikit-learn (`sklearn`)"]
+    lines += _table(header, [[e.name, e.formula, e.gradient, e.activation, e.use_when, e.pitfall,
+                              _name("torch", e.pytorch, e.pytorch_note),
+                              _name("keras", e.keras, e.keras_note),
+                              _name("sklearn", e.sklearn, e.sklearn_note)] for e in ENTRIES])
+    lines.append("")
     return "\n".join(lines)
 
 
