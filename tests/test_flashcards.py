@@ -45,3 +45,14 @@ def test_linked_terms_ignores_unknown_terms_and_keeps_first_use_order():
     text = ("{term}`hinge loss` then [m](../pages/glossary.md#term-margin) "
             "and {term}`unknown` and {term}`Hinge loss` again")
     assert flashcards.linked_terms(text, terms) == ["Hinge loss", "Margin"]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_colab_installs_the_pinned_jupytercards(notebook):
+    """Colab opens a chapter on its own: its first cell installs what shows the cards."""
+    pin = next(line.strip() for line in (flashcards.ROOT / "requirements.txt").read_text().splitlines()
+               if line.startswith("jupytercards=="))
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    colab = next("".join(c["source"]) for c in nb["cells"]
+                 if c["cell_type"] == "code" and "google.colab" in "".join(c["source"]))
+    assert pin in colab, f"{notebook.name}: the Colab cell should install {pin}"
