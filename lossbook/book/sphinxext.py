@@ -30,6 +30,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   ``[loss](../pages/glossary.md#term-loss-function)``, which reads cleanly in
   JupyterLab, Colab and VS Code and is a glossary link in the book. A link to
   an id that does not exist stays a warning, so the strict build fails;
+* deletes pages an earlier build left for documents that are gone
+  (:func:`drop_stale_pages`);
 * copies ``favicon.ico`` to the root of the site, where browsers ask for it
   on a first visit (pages also declare the SVG icon of ``html_favicon``);
 * keeps one search box: the theme draws a search field in the header and
@@ -306,12 +308,43 @@ def drop_fontawesome_js(outdir: str | os.PathLike) -> int:
     return changed
 
 
+#: Pages Sphinx writes that are not documents of the book.
+SPHINX_PAGES = {"genindex", "search", "py-modindex"}
+
+
+def drop_stale_pages(outdir: str | os.PathLike, docnames) -> list[str]:
+    """Delete HTML pages left by an earlier build whose document is gone; return them.
+
+    Sphinx writes the pages of the current documents and leaves any other
+    file in the output folder: a renamed chapter would stay on the site
+    under its old name, unlisted and unchecked.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("index.html", "search.html", "chapters/01_a.html", "chapters/09_old.html",
+    ...              "_static/x.html"):
+    ...     (d / name).parent.mkdir(parents=True, exist_ok=True); _ = (d / name).write_text("")
+    >>> drop_stale_pages(d, {"index", "chapters/01_a"})
+    ['chapters/09_old.html']
+    """
+    keep = set(docnames) | SPHINX_PAGES
+    dropped = []
+    for page in sorted(Path(outdir).rglob("*.html")):
+        rel = page.relative_to(outdir)
+        if rel.parts[0].startswith("_") or rel.with_suffix("").as_posix() in keep:
+            continue
+        page.unlink()
+        dropped.append(rel.as_posix())
+    return dropped
+
+
 def _on_build_finished(app, exception):
     if exception is None and app.builder.format == "html":
         copy_mathjax(app.outdir)
         copy_web_files(app.outdir)
         copy_favicon(app.outdir)
         drop_fontawesome_js(app.outdir)
+        drop_stale_pages(app.outdir, app.env.all_docs)
 
 
 def setup(app):
