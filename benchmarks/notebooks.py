@@ -1,6 +1,6 @@
 """Notebook execution times and explorable-figure update times.
 
-Each course notebook (``lossbook.nbtools.course_notebooks``: every notebook
+Each course notebook (``lossbook.book.nbtools.course_notebooks``: every notebook
 under ``chapters/``, ``exercises/`` and ``solutions/``, so chapters added
 later are found) runs top to bottom in a fresh kernel, in its own folder, as
 nbval and the book run it:
@@ -31,7 +31,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from lossbook.nbtools import course_notebooks
+from lossbook.book.nbtools import course_notebooks
 
 from .budgets import EXPLORER_MEDIAN_MS, EXPLORER_UPDATES, NOTEBOOK_SECONDS
 

@@ -7,7 +7,7 @@ grid of values for each parameter.
   sliders; moving one calls :meth:`Explorer.render`, which redraws the
   matplotlib figure, and the picture updates.
 * In the static HTML book no Python runs. When the book is built
-  (:mod:`lossbook.sphinxext` sets ``LOSSBOOK_STATIC=1``), the explorer
+  (:mod:`lossbook.book.sphinxext` sets ``LOSSBOOK_STATIC=1``), the explorer
   precomputes one small PNG frame for every combination of slider values and
   emits plain HTML: labelled range inputs, an image, and a few lines of inline
   script that swap the frame and its alt text when a slider moves. It needs

@@ -77,9 +77,9 @@ def keras():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """Exercise name -> what ``otter assign`` made of its solution notebook
-    (:class:`lossbook.exercises.Assigned`), built once per session on first use
+    (:class:`lossbook.grading.exercises.Assigned`), built once per session on first use
     and shared by the exercise tests, which only read it."""
-    from lossbook import exercises
+    from lossbook.grading import exercises
 
     cache = {}
 

@@ -15,7 +15,7 @@ import lossbook
 
 #: The modules of the package's public interface.
 MODULES = ["lossbook.losses", "lossbook.diagnostics", "lossbook.plotting", "lossbook.explore",
-           "lossbook.nbtools"]
+           "lossbook.book.nbtools"]
 
 
 #: Classes a notebook creates itself, which need an example too (result
@@ -46,7 +46,7 @@ PUBLIC = public_objects()
 def test_the_list_covers_the_package_exports():
     names = {n for n, _ in PUBLIC}
     assert {"lossbook.mse", "lossbook.early_stopping_epoch", "lossbook.explore.Explorer",
-            "lossbook.plotting.show", "lossbook.nbtools.pin"} <= names
+            "lossbook.plotting.show", "lossbook.book.nbtools.pin"} <= names
 
 
 @pytest.mark.parametrize("name,obj", PUBLIC, ids=[n for n, _ in PUBLIC])

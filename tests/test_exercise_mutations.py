@@ -2,7 +2,7 @@
 
 For each exercise (each otter assignment in ``solutions/``) the notebook is
 graded with otter's own test files, hidden tests included, in this process
-(:func:`lossbook.exercises.grade_in_process`), so that many variants grade in
+(:func:`lossbook.grading.exercises.grade_in_process`), so that many variants grade in
 seconds:
 
 * the solution scores full marks, and the blank exercise scores zero;
@@ -29,7 +29,7 @@ import nbformat
 import pytest
 
 import lossbook
-from lossbook import exercises, grading
+from lossbook.grading import checks as grading, exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = Path(__file__).resolve().parent / "mutations"

@@ -1,6 +1,6 @@
 """The graded exercises follow their pattern, and exercises/ is in sync with solutions/.
 
-The solution notebooks are the single source; ``python -m lossbook.exercises``
+The solution notebooks are the single source; ``python -m lossbook.grading.exercises``
 generates the learners' notebooks and the autograder zips from them (see the
 section "Writing an exercise" of CONTRIBUTING.md).
 """
@@ -16,7 +16,7 @@ import nbformat
 import pytest
 import yaml
 
-from lossbook import exercises
+from lossbook.grading import exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = exercises.exercise_names()
@@ -35,7 +35,7 @@ def test_exercise_is_in_sync_with_its_solution(built, name):
     committed = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
     assert exercises.normalise(committed) == exercises.normalise(built(name).student), (
         f"exercises/{name}.ipynb is out of sync with solutions/{name}.ipynb: run "
-        "`python -m lossbook.exercises`")
+        "`python -m lossbook.grading.exercises`")
 
 
 @pytest.mark.parametrize("name", NAMES)

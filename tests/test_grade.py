@@ -23,7 +23,8 @@ import nbformat
 import pytest
 from attacks.submissions import blank, points, replaced, solved, with_cell
 
-from lossbook import exercises, grade
+from lossbook import grade
+from lossbook.grading import exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = "02_mse_mae"

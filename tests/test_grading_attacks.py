@@ -425,7 +425,7 @@ IN_PROCESS = """
 import json, sys
 from pathlib import Path
 import nbformat
-from lossbook import exercises
+from lossbook.grading import exercises
 nb = nbformat.read(sys.argv[1], as_version=4)
 tests = exercises.autograder_tests(Path(sys.argv[2]))
 results = exercises.grade_in_process([s for _, s in exercises.code_cells(nb)], tests)

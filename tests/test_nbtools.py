@@ -97,13 +97,10 @@ def test_pin_runs_the_notebook_in_its_folder_and_keeps_the_pinned_output(tmp_pat
     assert done.cells[1].outputs == []
 
 
-def test_the_old_module_name_still_runs_the_same_command_line(tmp_path):
-    import lossbook.nbtools as old
-
-    assert old.main is nbtools.main and old.pin is nbtools.pin
+def test_command_line_reports_stray_outputs(tmp_path):
     path = tmp_path / "nb.ipynb"
     nbformat.write(notebook(), path)
-    run = subprocess.run([sys.executable, "-m", "lossbook.nbtools", "check", str(path)],
+    run = subprocess.run([sys.executable, "-m", "lossbook.book.nbtools", "check", str(path)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and "cells [1, 2]" in run.stdout, run.stdout + run.stderr
 

@@ -7,9 +7,9 @@ exactly on every run. Every other output is stripped before a commit.
 
 Usage (from the repository root)::
 
-    python -m lossbook.nbtools pin chapters/02_mse_mae.ipynb   # run, keep pinned outputs only
-    python -m lossbook.nbtools pin --all                        # every notebook of the course
-    python -m lossbook.nbtools check --all                      # exit 1 if any stray output
+    python -m lossbook.book.nbtools pin chapters/02_mse_mae.ipynb   # run, keep pinned outputs only
+    python -m lossbook.book.nbtools pin --all                        # every notebook of the course
+    python -m lossbook.book.nbtools check --all                      # exit 1 if any stray output
 
 ``pin`` executes the notebook top to bottom in a fresh kernel (in the
 notebook's folder, as nbval and the book do), then writes it back with the

@@ -4,7 +4,7 @@
   (``from lossbook.grading import check_call`` works, as the solution
   notebooks' tests write it).
 * :mod:`lossbook.grading.exercises`: learners' notebooks and Gradescope zips
-  generated from the solutions (``python -m lossbook.exercises``).
+  generated from the solutions (``python -m lossbook.grading.exercises``).
 * :mod:`lossbook.grading.harness`: the trusted side, which runs the hidden
   tests against a sandboxed notebook; :mod:`lossbook.grading.sandbox`: the
   learner's side.

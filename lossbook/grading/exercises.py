@@ -14,11 +14,11 @@ generates
 
 Usage, from the repository root::
 
-    python -m lossbook.exercises                 # every exercise: notebooks and zips
-    python -m lossbook.exercises 02_mse_mae      # one exercise
-    python -m lossbook.exercises --no-zip        # the notebooks in exercises/ only
-    python -m lossbook.exercises --check         # exit 1 if exercises/ is out of sync
-    python -m lossbook.exercises --verify        # also grade each solution with otter
+    python -m lossbook.grading.exercises                 # every exercise: notebooks and zips
+    python -m lossbook.grading.exercises 02_mse_mae      # one exercise
+    python -m lossbook.grading.exercises --no-zip        # the notebooks in exercises/ only
+    python -m lossbook.grading.exercises --check         # exit 1 if exercises/ is out of sync
+    python -m lossbook.grading.exercises --verify        # also grade each solution with otter
 
 Settings shared by every exercise (:data:`COMMON_CONFIG`) are added to the
 ``# ASSIGNMENT CONFIG`` cell of each solution here, so that cell only needs the
@@ -480,7 +480,7 @@ def grade_in_process(cells: list[str], tests: dict[str, str], *, cell_time_limit
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lossbook.exercises", description=__doc__,
+        prog="python -m lossbook.grading.exercises", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help="exercises to build, for example 02_mse_mae (default: all)")
@@ -500,7 +500,7 @@ def main(argv=None) -> int:
         stale = out_of_sync(names)
         for name in stale:
             print(f"exercises/{name}.ipynb is out of sync with solutions/{name}.ipynb; "
-                  "run `python -m lossbook.exercises`")
+                  "run `python -m lossbook.grading.exercises`")
         if not stale:
             print(f"{len(names)} exercises in sync with their solutions")
         return 1 if stale else 0

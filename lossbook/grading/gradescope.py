@@ -1,6 +1,6 @@
 """Gradescope's entry point: grade the submission with the trusted harness.
 
-The autograder zip that ``python -m lossbook.exercises`` builds runs this
+The autograder zip that ``python -m lossbook.grading.exercises`` builds runs this
 module instead of otter's own runner (its ``run_autograder`` says so), so that
 on Gradescope too the learner's code runs in a sandbox that cannot read the
 tests, the solutions or the course package, and the scores are computed, and
