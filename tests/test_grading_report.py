@@ -212,46 +212,38 @@ def test_an_empty_class_still_makes_a_page():
 
 
 @pytest.mark.browser
-def test_the_report_renders_in_chromium_accessibly(tmp_path):
-    from book_site import CHROMIUM, CHROMIUM_ARGS, unavailable
+def test_the_report_renders_in_chromium_accessibly(tmp_path, browser):
+    """In the session's shared Chromium (tests/conftest.py): Playwright's
+    synchronous API runs one instance per process."""
     from test_browser import _axe
 
-    if not CHROMIUM.exists():
-        unavailable(f"Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright (`python -m pip install -r requirements.txt`)")
     path = write_report(_class(), tmp_path / "report.html")
     requested = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                    headless=True)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-                          else (requested.append(r.request.url), r.abort()))
-            page = context.new_page()
-            errors = []
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_function(
-                "() => Array.from(document.images).length > 0 && "
-                "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
-            images = page.evaluate(
-                "() => Array.from(document.images).map(i => [i.alt, i.naturalWidth])")
-            assert len(images) == len(POSSIBLE)
-            assert all(len(alt) > 40 and width > 100 for alt, width in images), images
-            top = page.locator(".reteach li").first
-            top.wait_for(state="visible")
-            assert SUM in top.inner_text()
-            assert page.get_by_text(SUM).first.is_visible()
-            assert page.title() == "What the class got wrong"
-            violations = _axe(page)
-            assert not violations, "axe-core reports:\n" + "\n".join(violations)
-            assert not requested and not errors, (requested, errors)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                      else (requested.append(r.request.url), r.abort()))
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function(
+            "() => Array.from(document.images).length > 0 && "
+            "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        images = page.evaluate(
+            "() => Array.from(document.images).map(i => [i.alt, i.naturalWidth])")
+        assert len(images) == len(POSSIBLE)
+        assert all(len(alt) > 40 and width > 100 for alt, width in images), images
+        top = page.locator(".reteach li").first
+        top.wait_for(state="visible")
+        assert SUM in top.inner_text()
+        assert page.get_by_text(SUM).first.is_visible()
+        assert page.title() == "What the class got wrong"
+        violations = _axe(page)
+        assert not violations, "axe-core reports:\n" + "\n".join(violations)
+        assert not requested and not errors, (requested, errors)
+    finally:
+        context.close()
 
 
 # -- end to end through the grading command ------------------------------------------------
