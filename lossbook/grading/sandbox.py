@@ -437,7 +437,18 @@ def _inside(path: str, folder: str) -> bool:
 def hide(folders, keep) -> None:
     """Mount empty file systems over ``folders`` (and /tmp), keeping the ``keep`` folders visible."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
+    # Folders to keep that lie under /tmp (a virtual environment or a checkout
+    # there): held open across the new, empty /tmp and bound back through
+    # /proc/self/fd, read-only.
+    under_tmp = [k for k in sorted(set(keep), key=len) if _inside(k, "/tmp") and os.path.isdir(k)]
+    under_tmp = [k for i, k in enumerate(under_tmp) if not any(_inside(k, o) for o in under_tmp[:i])]
+    held = [(k, os.open(k, os.O_RDONLY | os.O_DIRECTORY)) for k in under_tmp]
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=256m")
+    for k, fd in held:
+        os.makedirs(k, exist_ok=True)
+        mount(f"/proc/self/fd/{fd}", k, None, MS_BIND | MS_REC)
+        mount(None, k, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC)
+        os.close(fd)
     os.makedirs("/tmp/.keep", exist_ok=True)
     staged, count = [], 0
     for folder in sorted(set(folders), key=len):
