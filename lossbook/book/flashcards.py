@@ -1,4 +1,4 @@
-"""Flashcards for each chapter, made from the glossary so the two cannot disagree.
+r"""Flashcards for each chapter, made from the glossary so the two cannot disagree.
 
 The glossary (``pages/glossary.md``) is the one source: a chapter's cards are
 the glossary terms the chapter links to, in the order it first uses them, each
