@@ -38,6 +38,8 @@ import re
 import sys
 from pathlib import Path
 
+from .nbtools import term_id
+
 ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = ROOT / "pages" / "glossary.md"
 CHAPTERS = ROOT / "chapters"
@@ -45,15 +47,6 @@ OUT = CHAPTERS / "flashcards"
 
 _ROLE = re.compile(r"\{term\}`([^`]+)`")
 _LINK = re.compile(r"\]\([^)\s]*glossary(?:\.md)?#term-([A-Za-z0-9_-]+)\)")
-
-
-def slug(term: str) -> str:
-    """The id Sphinx gives a glossary term, without its ``term-`` prefix.
-
-    >>> slug("Log-sum-exp trick")
-    'log-sum-exp-trick'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 def parse_glossary(text: str) -> dict[str, str]:
@@ -78,7 +71,7 @@ def parse_glossary(text: str) -> dict[str, str]:
 
 def linked_terms(markdown: str, terms: dict[str, str]) -> list[str]:
     """The glossary terms ``markdown`` links to, in order of first use."""
-    by_slug = {slug(t): t for t in terms}
+    by_id = {term_id(t): t for t in terms}
     by_lower = {t.lower(): t for t in terms}
     found: list[tuple[int, str]] = []
     for m in _ROLE.finditer(markdown):
@@ -88,7 +81,7 @@ def linked_terms(markdown: str, terms: dict[str, str]) -> list[str]:
         if term:
             found.append((m.start(), term))
     for m in _LINK.finditer(markdown):
-        term = by_slug.get(m.group(1).lower())
+        term = by_id.get("term-" + m.group(1).lower())
         if term:
             found.append((m.start(), term))
     seen: list[str] = []
